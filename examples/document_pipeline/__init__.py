@@ -1,0 +1,1 @@
+"""Document pipeline: a Map summarizes each document, then one Task indexes the batch."""

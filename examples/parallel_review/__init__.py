@@ -1,0 +1,1 @@
+"""Parallel code review: three reviewers at once, combined with intrinsic functions."""

@@ -1,0 +1,1 @@
+"""Support-ticket triage: a Choice routes by category, a Catch escalates."""

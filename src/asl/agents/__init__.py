@@ -1,0 +1,1 @@
+"""Agents: the targets of Task states."""

@@ -1,0 +1,465 @@
+"""The ``asl`` command: validate and run workflow documents from a shell.
+
+The contract (DESIGN.md, "CLI") is written for scripts: stdout carries only the
+machine-readable result, everything else goes to stderr, and the exit code says
+what happened::
+
+    0  the execution succeeded, or every file validated
+    1  the execution failed (stdout: {"error", "cause"}), or validation found problems
+    2  bad arguments or an invalid workflow (the reason on stderr)
+    3  the execution paused (stdout: {"status": "PAUSED", ...})
+
+Every layer raises a :class:`CliError` that carries its exit code; click's
+standalone ``main`` is the one place that shows it and exits, so commands can
+also be invoked embedded (``standalone_mode=False``) or through ``CliRunner``.
+
+The engine is imported inside the commands, never at module level: ``asl --help``
+then costs Python plus click, nothing more.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from asl import AgentRegistry, Diagnostic, WorkflowEngine, WorkflowResult
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_PAUSED = 3
+
+
+class CliError(click.ClickException):
+    """An outcome other than success: an exit code, a stdout document, a stderr reason."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str = "", stdout: str | None = None) -> None:
+        super().__init__(message)
+        self.stdout = stdout
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if self.stdout is not None:
+            click.echo(self.stdout, nl=False)
+        if self.message:
+            click.echo(f"Error: {self.message}", file=file, err=True)
+
+
+class InvalidWorkflow(CliError):
+    """The document does not parse or does not validate: nothing was run."""
+
+    exit_code = EXIT_USAGE
+
+
+class ProblemsFound(CliError):
+    """``asl validate`` found errors; they are already on stdout."""
+
+    exit_code = EXIT_FAILED
+
+
+class ExecutionFailed(CliError):
+    """The execution ended in FAILED, TIMED_OUT or ABORTED; stdout names the error."""
+
+    exit_code = EXIT_FAILED
+
+
+class ExecutionPaused(CliError):
+    """The execution waits for a human or an event; stdout says where and for what."""
+
+    exit_code = EXIT_PAUSED
+
+
+def json_document(value: Any) -> str:
+    """One JSON document and a newline: UTF-8 text as is, the shape the contract promises."""
+    return json.dumps(value, ensure_ascii=False) + "\n"
+
+
+# --- parameter types: each fails with exit 2 and a message naming its flag -------------
+
+
+class JsonText(click.ParamType):
+    """``--input '{"name": "Ada"}'``: the execution input as JSON text."""
+
+    name = "JSON"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            self.fail(
+                f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}. "
+                'Quote the whole document for your shell, e.g. --input \'{"name": "Ada"}\'.',
+                param,
+                ctx,
+            )
+
+
+class JsonFile(click.ParamType):
+    """``--input-file PATH``: the execution input read from a JSON file."""
+
+    name = "PATH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            with open(value, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            self.fail(f"cannot read '{value}': {reason}.", param, ctx)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            self.fail(
+                f"{value}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}.", param, ctx
+            )
+
+
+class AgentsSpec(click.ParamType):
+    """``--agents MODULE[:ATTR]``: where the workflow's agents come from."""
+
+    name = "MODULE[:ATTR]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return load_registry(value)
+        except AgentsLoadError as error:
+            self.fail(str(error), param, ctx)
+
+
+# --- --agents: a registry from the user's module ---------------------------------------
+
+
+class AgentsLoadError(Exception):
+    """Why ``--agents`` gave no registry; shown after the flag's name, then exit 2."""
+
+
+def load_registry(spec: str) -> AgentRegistry:
+    """Import ``MODULE[:ATTR]`` from the current directory and turn it into a registry.
+
+    ``ATTR`` may be an ``AgentRegistry``, a dict of name to agent, or a function taking
+    a fresh registry; ``MODULE`` alone means ``MODULE:register``, the examples' shape.
+    """
+    module_name, colon, attr = spec.partition(":")
+    if module_name.endswith(".py") or "/" in module_name or "\\" in module_name:
+        dotted = module_name.removeprefix("./").removesuffix(".py").replace("/", ".")
+        raise AgentsLoadError(
+            f"'{spec}' is a file path; give the module name instead, e.g. --agents {dotted}"
+        )
+    names_ok = all(part.isidentifier() for part in module_name.split("."))
+    if not names_ok or (colon and not attr.isidentifier()):
+        raise AgentsLoadError(
+            f"'{spec}' is not MODULE or MODULE:ATTR, e.g. my_agents or my_agents:registry."
+        )
+    module = _import_user_module(module_name)
+    target = getattr(module, attr or "register", None)
+    if target is None:
+        if not attr:
+            raise AgentsLoadError(
+                f"module '{module_name}' has no register(registry) function; define one, "
+                f"or name the registry or dict of agents with {module_name}:ATTR."
+            )
+        raise AgentsLoadError(f"module '{module_name}' has no attribute '{attr}'.")
+    return _registry_from(target, spec)
+
+
+def _import_user_module(name: str) -> Any:
+    """Import the way ``python -m`` would: the current directory comes first."""
+    import importlib
+    import os
+
+    cwd = os.getcwd()
+    if cwd not in sys.path and "" not in sys.path:
+        sys.path.insert(0, cwd)
+    importlib.invalidate_caches()  # a module written a moment ago must be found
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        missing = error.name or ""
+        if name == missing or name.startswith(f"{missing}."):
+            raise AgentsLoadError(
+                f"no module named '{name}' in the current directory ({cwd}) or on the "
+                "Python path; run asl from the folder that contains it, or install it."
+            ) from None
+        raise AgentsLoadError(f"importing '{name}' failed: {error}.") from None
+    except SyntaxError as error:
+        where = f"{error.filename}:{error.lineno}:{error.offset}"
+        raise AgentsLoadError(f"importing '{name}' failed: {where}: {error.msg}.") from None
+    except Exception as error:  # the user's module raised while importing
+        raise AgentsLoadError(
+            f"importing '{name}' failed: {type(error).__name__}: {error}"
+        ) from None
+
+
+def _registry_from(target: Any, spec: str) -> AgentRegistry:
+    from asl import AgentRegistry
+
+    if isinstance(target, AgentRegistry):
+        return target
+    if isinstance(target, dict):
+        try:
+            return AgentRegistry(target)
+        except TypeError as error:
+            raise AgentsLoadError(f"'{spec}': {error}.") from None
+    if not callable(target):
+        raise AgentsLoadError(
+            f"'{spec}' is a {type(target).__name__}; expected an AgentRegistry, a dict of "
+            "name to agent, or a register(registry) function."
+        )
+    registry = AgentRegistry()
+    try:
+        target(registry)
+    except Exception as error:  # the user's register function raised
+        raise AgentsLoadError(
+            f"'{spec}' raised while registering agents: {type(error).__name__}: {error}"
+        ) from None
+    if not len(registry):
+        raise AgentsLoadError(
+            f"'{spec}' registered no agents; it should call registry.register(name, agent)."
+        )
+    return registry
+
+
+# --- diagnostics: how validate and run report a document's problems -------------------
+
+
+def collect_diagnostics(file: str, registry: AgentRegistry | None) -> list[Diagnostic]:
+    """Every problem of one file, warnings included; a parse error is one diagnostic."""
+    from asl import ASLError, Diagnostic, WorkflowEngine
+
+    try:
+        engine = WorkflowEngine.from_file(file, registry)
+    except ASLError as error:
+        line, column, message = _position_in_cause(file, error.cause or error.error)
+        return [Diagnostic(error.error, message, "", line, column)]
+    return list(engine.diagnostics())
+
+
+def _position_in_cause(file: str, cause: str) -> tuple[int | None, int | None, str]:
+    """Split ``FILE:LINE:COL: message`` (how the loader words parse errors) into parts."""
+    head, separator, message = cause.partition(": ")
+    place = head.removeprefix(f"{file}:").split(":")
+    at_file = separator and head.startswith(f"{file}:")
+    if at_file and len(place) == 2 and all(part.isdigit() for part in place):
+        return int(place[0]), int(place[1]), message
+    return None, None, cause
+
+
+def diagnostic_line(file: str, d: Diagnostic) -> str:
+    """``FILE:LINE:COL: CODE message``, the shape editors and CI annotators parse."""
+    label = "" if d.severity == "error" else f"{d.severity}: "
+    return f"{file}:{d.line or 0}:{d.column or 0}: {label}{d.code} {d.message}"
+
+
+def diagnostic_dict(file: str, d: Diagnostic) -> dict[str, Any]:
+    return {
+        "file": file,
+        "line": d.line,
+        "column": d.column,
+        "severity": d.severity,
+        "code": d.code,
+        "message": d.message,
+        "pointer": d.pointer,
+    }
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="agent-state-language", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Validate and run Agent State Language (ASL) workflows.
+
+    ASL is Amazon States Language (AWS Step Functions) with agents: Task states call
+    Python functions registered by name. Results go to stdout as JSON; progress,
+    warnings and errors go to stderr.
+
+    \b
+    Exit codes:
+      0  succeeded (run) / every file valid (validate)
+      1  execution failed (run) / problems found (validate)
+      2  bad arguments or invalid workflow
+      3  execution paused, waiting for input
+
+    \b
+    Examples:
+      asl validate workflow.asl.json
+      asl run workflow.asl.json --agents my_agents --input '{"name": "Ada"}'
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: a list of all diagnostics, warnings included.",
+)
+@click.option(
+    "--agents",
+    "registry",
+    type=AgentsSpec(),
+    help="Also check that every agent a Task names is registered (see 'asl run --help').",
+)
+def validate(files: tuple[str, ...], output_format: str, registry: AgentRegistry | None) -> None:
+    """Check workflow FILES without running them.
+
+    Prints one line per error on stdout, FILE:LINE:COL: CODE message, and exits 1
+    if there is any; warnings go to stderr and do not change the exit code.
+    """
+    found = [(file, d) for file in files for d in collect_diagnostics(file, registry)]
+    has_errors = any(d.severity == "error" for _, d in found)
+    if output_format == "json":
+        document = json_document([diagnostic_dict(file, d) for file, d in found])
+        if has_errors:
+            raise ProblemsFound(stdout=document)
+        click.echo(document, nl=False)
+        return
+    for file, d in found:
+        if d.severity != "error":
+            click.echo(diagnostic_line(file, d), err=True)
+    if has_errors:
+        lines = [diagnostic_line(file, d) for file, d in found if d.severity == "error"]
+        raise ProblemsFound(stdout="".join(f"{line}\n" for line in lines))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--input",
+    "input_text",
+    type=JsonText(),
+    help="The execution input as JSON text (default: read stdin; {} when stdin is a terminal).",
+)
+@click.option("--input-file", type=JsonFile(), help="Read the execution input from this JSON file.")
+@click.option(
+    "--agents",
+    "registry",
+    type=AgentsSpec(),
+    help="Python module with the agents, importable from the current directory: "
+    "MODULE (calls its register(registry) function) or MODULE:ATTR naming an "
+    "AgentRegistry, a dict of name to agent, or a register function.",
+)
+@click.option("--execution-id", help="Use this execution id instead of a generated one.")
+def run(
+    file: str,
+    input_text: Any,
+    input_file: Any,
+    registry: AgentRegistry | None,
+    execution_id: str | None,
+) -> None:
+    """Run the workflow in FILE and print its output as JSON.
+
+    \b
+    stdout, by outcome (exit code):
+      succeeded (0)  the final output, one JSON document
+      failed (1)     {"error": NAME, "cause": TEXT}
+      paused (3)     {"status": "PAUSED", "executionId", "pausedAt", "pending"}
+    An invalid workflow or bad arguments exit 2 with the reason on stderr.
+    """
+    ctx = click.get_current_context()
+    execution_input = _execution_input(ctx, input_text, input_file)
+    engine = _load_valid_engine(file, registry)
+    result = _execute(engine, execution_input, execution_id)
+    click.echo(_outcome(result), nl=False)
+
+
+def _execution_input(ctx: click.Context, input_text: Any, input_file: Any) -> Any:
+    """The input from --input, --input-file or stdin; AWS's default is ``{}``."""
+    given = [
+        name
+        for name in ("input_text", "input_file")
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
+    if len(given) == 2:
+        raise click.UsageError("Give the input once: --input JSON or --input-file PATH.", ctx)
+    if given == ["input_text"]:
+        return input_text
+    if given == ["input_file"]:
+        return input_file
+    stdin = click.get_text_stream("stdin")
+    if stdin.isatty():
+        return {}
+    text = stdin.read()
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise click.UsageError(
+            f"stdin is not valid JSON: {error.msg} at line {error.lineno}, column "
+            f"{error.colno}. Pipe one JSON document, or pass --input / --input-file.",
+            ctx,
+        ) from None
+
+
+def _load_valid_engine(file: str, registry: AgentRegistry | None) -> WorkflowEngine:
+    from asl import AgentRegistry, ASLError, ValidationError, WorkflowEngine
+
+    try:
+        engine = WorkflowEngine.from_file(file, registry or AgentRegistry())
+        engine.validate()
+    except ValidationError as error:
+        lines = "\n".join(f"  {diagnostic_line(file, d)}" for d in error.errors)
+        raise InvalidWorkflow(
+            f"{file} is not a valid workflow; nothing was run:\n{lines}"
+        ) from None
+    except ASLError as error:
+        raise InvalidWorkflow(f"{error.cause or error.error}") from None
+    for d in engine.diagnostics():
+        if d.severity != "error":
+            click.echo(diagnostic_line(file, d), err=True)
+    return engine
+
+
+def _execute(
+    engine: WorkflowEngine, execution_input: Any, execution_id: str | None
+) -> WorkflowResult:
+    """Run to the end, with a live display of states when a person watches stderr."""
+    import asyncio
+
+    if not _stderr_is_terminal():
+        return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
+    from asl import cli_progress
+
+    with cli_progress.LiveProgress(engine):
+        return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
+
+
+def _stderr_is_terminal() -> bool:
+    return click.get_text_stream("stderr").isatty()
+
+
+def _outcome(result: WorkflowResult) -> str:
+    """stdout for a succeeded execution; raise the exit for any other end."""
+    if result.paused:
+        raise ExecutionPaused(
+            stdout=json_document(
+                {
+                    "status": "PAUSED",
+                    "executionId": result.execution_id,
+                    "pausedAt": result.paused_at_state,
+                    "pending": result.pending_input,
+                }
+            )
+        )
+    if not result.success:
+        error = result.error or result.status
+        raise ExecutionFailed(stdout=json_document({"error": error, "cause": result.cause or ""}))
+    return json_document(result.output)
+
+
+def main() -> None:
+    """The console-script entry point: the one place exceptions become exit codes."""
+    cli(prog_name="asl")
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`
+    main()

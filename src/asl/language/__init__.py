@@ -1,0 +1,1 @@
+"""Pure language pieces: paths, payload templates, intrinsics, choice rules, errors."""

@@ -1,0 +1,1 @@
+"""The interpreter: engine, execution loop, one module per state type."""

@@ -1,0 +1,139 @@
+"""What one execution carries while it runs: ids, history, totals and the context object.
+
+An :class:`Execution` is shared by every branch and Map item of a run; a
+:class:`Scope` is what differs between them (the Map item being processed).
+The context object (``$$``) is built only for states that read it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from asl.agents.base import Usage
+from asl.agents.registry import AgentRegistry
+from asl.runtime.clock import Clock
+from asl.runtime.history import Event, iso_timestamp
+
+StateEnterHook = Callable[[str, Any], None]
+StateExitHook = Callable[[str, Any, float], None]
+
+logger = logging.getLogger("asl.execution")
+
+
+class Concurrency:
+    """How many executions, branches and Map items are running in this process.
+
+    A synchronous agent is called inline while it is the only thing running
+    (no thread hop for a cheap agent) and in a worker thread as soon as
+    anything else could make progress meanwhile.
+    """
+
+    active = 0
+
+
+class Execution:
+    """The mutable record of one run."""
+
+    __slots__ = (
+        "_time",
+        "clock",
+        "cost",
+        "events",
+        "id",
+        "input",
+        "input_tokens",
+        "machine_name",
+        "on_enter",
+        "on_exit",
+        "output_tokens",
+        "payload_limit",
+        "record",
+        "registry",
+        "start_time",
+    )
+
+    def __init__(
+        self,
+        execution_id: str,
+        machine_name: str,
+        execution_input: Any,
+        registry: AgentRegistry,
+        clock: Clock,
+        payload_limit: int,
+        on_enter: list[StateEnterHook],
+        on_exit: list[StateExitHook],
+    ) -> None:
+        self.id = execution_id
+        self.machine_name = machine_name
+        self.input = execution_input
+        self.registry = registry
+        self.clock = clock
+        self._time = clock.time
+        self.payload_limit = payload_limit
+        self.on_enter = on_enter
+        self.on_exit = on_exit
+        self.start_time = clock.time()
+        self.events: list[Event] = []
+        self.input_tokens = 0
+        self.output_tokens = 0
+        self.cost = 0.0
+        events = self.events
+        now = self._time
+
+        def record(kind: str, state: str | None, key: str | None, value: Any) -> int:
+            events.append((kind, now(), state, key, value))
+            return len(events)
+
+        self.record = record
+
+    @property
+    def tokens_used(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+    def add_usage(self, usage: Usage) -> None:
+        self.input_tokens += usage.input_tokens
+        self.output_tokens += usage.output_tokens
+        self.cost += usage.cost
+
+    def entered_time(self, event_id: int) -> float:
+        return self.events[event_id - 1][1]
+
+
+class Scope:
+    """Where in the run a state executes: the Map item (if any) it belongs to."""
+
+    __slots__ = ("execution", "map_index", "map_value")
+
+    def __init__(
+        self, execution: Execution, map_index: int | None = None, map_value: Any = None
+    ) -> None:
+        self.execution = execution
+        self.map_index = map_index
+        self.map_value = map_value
+
+    def context_object(self, state_name: str, entered_event: int, retry_count: int) -> Any:
+        """The ``$$`` object as AWS defines it, plus ASL's cost and token totals."""
+        execution = self.execution
+        context: dict[str, Any] = {
+            "Execution": {
+                "Id": execution.id,
+                "Input": execution.input,
+                "Name": execution.id,
+                "StartTime": iso_timestamp(execution.start_time),
+                "RedriveCount": 0,
+                "Cost": execution.cost,
+                "TokensUsed": execution.tokens_used,
+            },
+            "State": {
+                "EnteredTime": iso_timestamp(execution.entered_time(entered_event)),
+                "Name": state_name,
+                "RetryCount": retry_count,
+            },
+            "StateMachine": {"Id": execution.machine_name, "Name": execution.machine_name},
+            "Task": {"Token": f"{execution.id}:{entered_event}"},
+        }
+        if self.map_index is not None:
+            context["Map"] = {"Item": {"Index": self.map_index, "Value": self.map_value}}
+        return context

@@ -1,0 +1,86 @@
+"""A compiled state machine and the loop that runs it.
+
+The loop knows no state type by name: it records the entered event, lets
+the state compute its output and the next state's name, records the exited
+event and moves on. A machine made only of synchronous states (Pass, Choice,
+Succeed, Fail) can be driven without an event-loop task at all, which keeps
+Map iterations over such machines cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from asl.runtime.execution import Scope
+from asl.runtime.states.base import State
+
+logger = logging.getLogger("asl.hooks")
+
+
+class StateMachine:
+    """``StartAt`` and the compiled ``States`` of a workflow or of a Map/Parallel branch."""
+
+    __slots__ = ("is_sync", "start_at", "states")
+
+    def __init__(self, raw: dict[str, Any], build: Callable[[str, dict[str, Any]], State]) -> None:
+        self.start_at: str = raw["StartAt"]
+        self.states = {name: build(name, state) for name, state in raw["States"].items()}
+        self.is_sync = all(state.is_sync for state in self.states.values())
+
+
+async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
+    """Run from StartAt to an end; the output, or the ASLError that stopped it."""
+    execution = scope.execution
+    record = execution.record
+    states = machine.states
+    name: str | None = machine.start_at
+    hooked = bool(execution.on_enter or execution.on_exit)
+    while name is not None:
+        state = states[name]
+        entered = record(state.entered_event, name, "input", data)
+        if hooked:
+            started = _enter(execution.on_enter, name, data)
+        if state.is_sync:
+            data, following = state.step(data, scope, entered)
+        else:
+            data, following = await state.run(data, scope, entered)
+        if state.exited_event is not None:
+            record(state.exited_event, name, "output", data)
+        if hooked:
+            _exit(execution.on_exit, name, data, started)
+        name = following
+    return data
+
+
+def run_machine_now(machine: StateMachine, data: Any, scope: Scope) -> Any:
+    """Run a machine of synchronous states without an event-loop round trip."""
+    coroutine = run_machine(machine, data, scope)
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("a synchronous state machine suspended")  # pragma: no cover
+
+
+def _enter(hooks: list[Callable[[str, Any], None]], name: str, data: Any) -> float:
+    for hook in hooks:
+        try:
+            hook(name, data)
+        except Exception:  # a hook must not break the run
+            logger.exception("on_state_enter hook failed for state %s", name)
+    return time.perf_counter()
+
+
+def _exit(
+    hooks: list[Callable[[str, Any, float], None]], name: str, data: Any, started: float
+) -> None:
+    duration = time.perf_counter() - started
+    for hook in hooks:
+        try:
+            hook(name, data, duration)
+        except Exception:  # a hook must not break the run
+            logger.exception("on_state_exit hook failed for state %s", name)

@@ -1,0 +1,161 @@
+"""What every state type shares: transitions and the JSONPath data-flow pipeline.
+
+The order is AWS's: InputPath → Parameters → (the state's work) →
+ResultSelector → ResultPath → OutputPath. A state type declares which of
+these fields it has; the pipeline functions here apply them, so no state
+re-implements data flow. Errors raised by data flow are located the way AWS
+locates them ("An error occurred while executing the state 'X' (entered at
+the event id #N). ...").
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from asl.language.errors import ASLError
+from asl.language.payload import Payload, compile_payload
+from asl.runtime.dataflow import (
+    ResultApplier,
+    Selector,
+    compile_result_path,
+    compile_selector,
+)
+from asl.runtime.execution import Scope
+from asl.runtime.retry import ErrorHandling
+
+Transition = tuple[Any, str | None]
+"""A state's output and the name of the next state (None: the machine ends)."""
+
+
+def located(error: ASLError, state: str, entered_event: int) -> ASLError:
+    """The same error with AWS's prefix naming the state and its entered event."""
+    prefix = (
+        f"An error occurred while executing the state '{state}' "
+        f"(entered at the event id #{entered_event}). "
+    )
+    return ASLError(error.error, prefix + error.cause)
+
+
+def _reads_context(raw: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    return any(isinstance(raw.get(f), str) and raw[f].startswith("$$") for f in fields)
+
+
+class State:
+    """A compiled state. Subclasses set the class attributes and implement step or run."""
+
+    type: ClassVar[str]
+    is_sync: ClassVar[bool] = True
+    entered_event: ClassVar[str]
+    exited_event: ClassVar[str | None]
+    has_parameters: ClassVar[bool] = False
+    has_result: ClassVar[bool] = False  # ResultSelector / ResultPath
+
+    def __init__(self, name: str, raw: dict[str, Any]) -> None:
+        self.name = name
+        self.next: str | None = raw.get("Next")
+        self.input_path: Selector | None = compile_selector(raw, "InputPath")
+        self.output_path: Selector | None = compile_selector(raw, "OutputPath")
+        self.parameters: Payload | None = None
+        self.result_selector: Payload | None = None
+        self.result_path: ResultApplier | None = None
+        needs_context = _reads_context(raw, ("InputPath", "OutputPath"))
+        if self.has_parameters and "Parameters" in raw:
+            self.parameters = compile_payload(raw["Parameters"])
+            needs_context = needs_context or self.parameters.uses_context
+        if self.has_result:
+            if "ResultSelector" in raw:
+                self.result_selector = compile_payload(raw["ResultSelector"])
+                needs_context = needs_context or self.result_selector.uses_context
+            self.result_path = compile_result_path(raw)
+        self.needs_context = needs_context
+
+    # -- the pipeline -------------------------------------------------------------------
+
+    def context(self, scope: Scope, entered: int, retry_count: int = 0) -> Any:
+        if not self.needs_context:
+            return None
+        return scope.context_object(self.name, entered, retry_count)
+
+    def prepare(self, data: Any, context: Any, entered: int) -> Any:
+        """InputPath, then Parameters: the effective input of the state's work."""
+        try:
+            if self.input_path is not None:
+                data = self.input_path(data, context)
+            if self.parameters is not None:
+                data = self.parameters.evaluate(data, context)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+        return data
+
+    def finish(self, state_input: Any, result: Any, context: Any, entered: int) -> Any:
+        """ResultSelector, ResultPath (into the raw input), then OutputPath."""
+        try:
+            if self.result_selector is not None:
+                result = self.result_selector.evaluate(result, context)
+            if self.result_path is not None:
+                result = self.result_path(state_input, result)
+            if self.output_path is not None:
+                result = self.output_path(result, context)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+        return result
+
+    # -- execution ----------------------------------------------------------------------
+
+    def step(self, data: Any, scope: Scope, entered: int) -> Transition:
+        """Run a synchronous state (no I/O, no waiting)."""
+        raise NotImplementedError
+
+    async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
+        """Run a state that may wait (agents, Wait, Map, Parallel)."""
+        return self.step(data, scope, entered)
+
+
+class RecoverableState(State):
+    """A state with Retry and Catch (Task, Map, Parallel).
+
+    ``attempt`` does the work once; ``run`` wraps it in AWS's retry and catch
+    rules. A failure event recorded by ``attempt`` is handed over as
+    ``error.details`` so the retry or catch decision is written into it.
+    """
+
+    is_sync = False
+    has_parameters = True
+    has_result = True
+
+    def __init__(self, name: str, raw: dict[str, Any]) -> None:
+        super().__init__(name, raw)
+        self.handling = ErrorHandling(raw)
+
+    async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
+        raise NotImplementedError
+
+    async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
+        handling = self.handling
+        attempts = [0] * len(handling.retriers)
+        retry_count = 0
+        while True:
+            try:
+                return await self.attempt(data, scope, entered, retry_count), self.next
+            except ASLError as error:
+                details = error.details
+                delay = handling.retry_delay(error, attempts)
+                if delay is not None:
+                    retry_count += 1
+                    if details is not None:
+                        details["retry"] = {"attempt": retry_count, "delaySeconds": delay}
+                    await scope.execution.clock.sleep(delay)
+                    continue
+                caught = handling.catch(error, data)
+                if caught is None:
+                    raise
+                if details is not None:
+                    details["caught"] = {"next": caught[1]}
+                return caught
+
+
+def failure(error: ASLError) -> dict[str, Any]:
+    """Details of a failure event; attached to the error for the retry/catch decision."""
+    details: dict[str, object] = {"error": error.error, "cause": error.cause}
+    error.details = details
+    return details

@@ -1,0 +1,46 @@
+"""The Parallel state: every branch gets the same input; the output lists theirs in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asl.language.errors import ASLError
+from asl.runtime.concurrent import run_all
+from asl.runtime.execution import Scope
+from asl.runtime.machine import StateMachine, run_machine, run_machine_now
+from asl.runtime.states.base import RecoverableState, failure
+
+
+class ParallelState(RecoverableState):
+    type = "Parallel"
+    entered_event = "ParallelStateEntered"
+    exited_event = "ParallelStateExited"
+
+    def __init__(self, name: str, raw: dict[str, Any], branches: list[StateMachine]) -> None:
+        super().__init__(name, raw)
+        self.branches = branches
+        self.all_sync = all(branch.is_sync for branch in branches)
+
+    async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
+        record = scope.execution.record
+        context = (
+            scope.context_object(self.name, entered, retry_count) if self.needs_context else None
+        )
+        effective = self.prepare(data, context, entered)
+        record("ParallelStateStarted", self.name, None, None)
+        branches = self.branches
+        try:
+            if self.all_sync:
+                results = [run_machine_now(branch, effective, scope) for branch in branches]
+            else:
+
+                async def branch(index: int) -> Any:
+                    return await run_machine(branches[index], effective, scope)
+
+                results = await run_all(len(branches), 0, branch)
+        except ASLError as error:
+            caught = ASLError(error.error, error.cause)
+            record("ParallelStateFailed", self.name, None, failure(caught))
+            raise caught from None
+        record("ParallelStateSucceeded", self.name, None, None)
+        return self.finish(data, results, context, entered)

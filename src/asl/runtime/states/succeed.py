@@ -1,0 +1,18 @@
+"""The Succeed state: ends the (sub-)machine with its filtered input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asl.runtime.execution import Scope
+from asl.runtime.states.base import State, Transition
+
+
+class SucceedState(State):
+    type = "Succeed"
+    entered_event = "SucceedStateEntered"
+    exited_event = "SucceedStateExited"
+
+    def step(self, data: Any, scope: Scope, entered: int) -> Transition:
+        context = scope.context_object(self.name, entered, 0) if self.needs_context else None
+        return self.finish(data, self.prepare(data, context, entered), context, entered), None

@@ -1,0 +1,148 @@
+"""The Task state: call an agent (``Agent``, or an AWS ``Resource`` looked up the same way).
+
+A synchronous agent runs inline while nothing else in the process could
+make progress, and in a worker thread otherwise, so a blocking agent never
+stalls other branches and a cheap one pays no thread hop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from asl.agents.base import AgentContext, AgentResult
+from asl.agents.registry import BoundAgent
+from asl.language.errors import AGENT_NOT_FOUND, TASK_FAILED, ASLError
+from asl.language.paths import NoResults, compile_reference_path
+from asl.runtime.dataflow import no_results
+from asl.runtime.execution import Concurrency, Scope
+from asl.runtime.payload_size import check_payload
+from asl.runtime.states.base import RecoverableState, failure, located
+from asl.runtime.timeouts import Heartbeat, with_deadlines
+
+agent_logger = logging.getLogger("asl.agent")
+
+
+class _Seconds:
+    """A TimeoutSeconds/HeartbeatSeconds value, fixed or read through its ``…Path`` field."""
+
+    __slots__ = ("field", "path", "value")
+
+    def __init__(self, raw: dict[str, Any], field: str) -> None:
+        self.field = field
+        self.value: float | None = raw.get(field)
+        path = raw.get(field + "Path")
+        self.path = compile_reference_path(path) if isinstance(path, str) else None
+
+    def resolve(self, data: Any) -> float | None:
+        if self.path is None:
+            return self.value
+        try:
+            value = self.path.evaluate(data)
+        except NoResults:
+            raise no_results(self.path) from None
+        if type(value) is not int or value <= 0:
+            raise ASLError(
+                "States.Runtime",
+                f"The value of {self.field}Path '{self.path.text}' must be a positive integer, "
+                f"got {value!r}",
+            )
+        return float(value)
+
+
+class TaskState(RecoverableState):
+    type = "Task"
+    entered_event = "TaskStateEntered"
+    exited_event = "TaskStateExited"
+
+    def __init__(self, name: str, raw: dict[str, Any]) -> None:
+        super().__init__(name, raw)
+        self.agent_name: str = raw.get("Agent") or raw["Resource"]
+        timeout = _Seconds(raw, "TimeoutSeconds")
+        heartbeat = _Seconds(raw, "HeartbeatSeconds")
+        guarded = timeout.value or timeout.path or heartbeat.value or heartbeat.path
+        self.timeout = timeout if guarded else None
+        self.heartbeat = heartbeat if guarded else None
+
+    async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
+        record = scope.execution.record
+        name = self.name
+        context = (
+            scope.context_object(name, entered, retry_count) if self.needs_context else None
+        )
+        parameters = self.prepare(data, context, entered)
+        record("TaskScheduled", name, "parameters", parameters)
+        record("TaskStarted", name, None, None)
+        try:
+            result = await self.invoke(parameters, data, scope, entered, retry_count)
+        except ASLError as error:
+            kind = "TaskTimedOut" if error.error.endswith("Timeout") else "TaskFailed"
+            record(kind, name, None, failure(error))
+            raise
+        record("TaskSucceeded", name, "output", result)
+        return self.finish(data, result, context, entered)
+
+    async def invoke(
+        self, parameters: Any, data: Any, scope: Scope, entered: int, retry_count: int
+    ) -> Any:
+        execution = scope.execution
+        try:
+            agent = execution.registry.bound(self.agent_name)
+        except ASLError:
+            raise ASLError(
+                AGENT_NOT_FOUND,
+                f"State '{self.name}' calls agent '{self.agent_name}', which is not registered; "
+                f"register it with registry.register('{self.agent_name}', agent)",
+            ) from None
+        heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
+        if agent.wants_context:
+            context = AgentContext(
+                execution.id,
+                self.name,
+                retry_count + 1,
+                f"{execution.id}:{self.name}:{entered}",
+                agent_logger,
+                heartbeat.beat if heartbeat is not None else None,
+            )
+            args: tuple[Any, ...] = (parameters, context)
+        else:
+            args = (parameters,)
+        try:
+            if heartbeat is not None:
+                result = await self._guarded(agent, args, data, scope, entered, heartbeat)
+            elif agent.is_async:
+                result = await agent.call(*args)
+            elif Concurrency.active > 1:
+                result = await asyncio.to_thread(agent.call, *args)
+            else:
+                result = agent.call(*args)
+        except ASLError:
+            raise
+        except Exception as error:  # an agent's own failure becomes States.TaskFailed
+            raise ASLError(TASK_FAILED, str(error) or type(error).__name__) from error
+        if type(result) is AgentResult:
+            execution.add_usage(result.usage)
+            result = result.output
+        check_payload(result, execution.payload_limit, self.name)
+        return result
+
+    async def _guarded(
+        self,
+        agent: BoundAgent,
+        args: tuple[Any, ...],
+        data: Any,
+        scope: Scope,
+        entered: int,
+        heartbeat: Heartbeat,
+    ) -> Any:
+        assert self.timeout is not None and self.heartbeat is not None
+        try:
+            timeout = self.timeout.resolve(data)
+            heartbeat_seconds = self.heartbeat.resolve(data)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+        call = agent.call(*args) if agent.is_async else asyncio.to_thread(agent.call, *args)
+        return await with_deadlines(
+            call, scope.execution.clock, timeout, heartbeat_seconds, heartbeat
+        )
