@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from asl import AgentRegistry, WorkflowEngine
 from asl.cli import cli
 
-from .conftest import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 TRIAGE_BILLING = {
     "ticketId": "T-1001",

@@ -154,7 +154,14 @@ class _Compiler:
                 "keep exactly one, and combine several tests with And or Or",
                 pointer,
             )
-        tests = [self.operator(name, raw, pointer) for name in found]
+        comparisons = [name for name in found if name not in COMBINATORS]
+        source = self.source(raw, pointer) if comparisons else None
+        tests = [
+            self.combinator(name, raw, pointer)
+            if name in COMBINATORS
+            else self.comparison(name, raw[name], _child(pointer, name), source)
+            for name in found
+        ]
         return tests[0] if len(tests) == 1 else None
 
     def _check_fields(self, raw: Mapping[str, Any], pointer: str, *, nested: bool) -> None:
@@ -174,12 +181,9 @@ class _Compiler:
                 continue
             self.report("CHOICE_UNKNOWN_FIELD", _unknown_field_message(key), where)
 
-    def operator(self, name: str, raw: Mapping[str, Any], pointer: str) -> Test | None:
-        if name in COMBINATORS:
-            return self.combinator(name, raw, pointer)
-        operand = raw[name]
-        where = _child(pointer, name)
-        source = self.source(raw, pointer)
+    def comparison(
+        self, name: str, operand: Any, where: str, source: tuple[Fetch, Fetch] | None
+    ) -> Test | None:
         if name == "IsPresent":
             if not isinstance(operand, bool):
                 self.report("CHOICE_OPERAND_TYPE", _needs(name, "true or false", operand), where)
@@ -269,7 +273,7 @@ class _Compiler:
         except ASLError as error:
             self.report("CHOICE_BAD_INTRINSIC", f"Variable.$ is not valid: {error.cause}", where)
             return None
-        self.uses_context = self.uses_context or "$$" in text
+        self.uses_context = self.uses_context or intrinsic.uses_context
         evaluate: Fetch = intrinsic.evaluate
 
         def probe(data: Any, context: Any) -> bool:
@@ -350,14 +354,13 @@ class _Compiler:
         if path is None or source is None:
             return None
         kind, suffix = _split(name[: -len("Path")])
-        compare = _ORDER[suffix]
         predicate: PathPredicate
         if kind == "String":
-            predicate = _string_pair(compare)
+            predicate = _string_pair(_ORDER[suffix])
         elif kind == "Numeric":
-            predicate = _numeric_pair(compare)
+            predicate = _numeric_pair(_ORDER[suffix])
         elif kind == "Timestamp":
-            predicate = _timestamp_pair(compare)
+            predicate = _timestamp_pair(_ORDER[suffix])
         else:
             predicate = _boolean_pair
         fetch = source[0]
@@ -611,7 +614,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, Sequence):
-        return "an array"
+        return "an array" if value else "an empty array"
     return f"a {type(value).__name__}"
 
 

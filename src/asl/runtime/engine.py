@@ -31,7 +31,7 @@ from asl.runtime.execution import (
 from asl.runtime.machine import StateMachine, run_machine
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input, check_payload
 from asl.runtime.result import Status, WorkflowResult
-from asl.runtime.states import compile_machine
+from asl.runtime.compile import compile_machine
 
 logger = logging.getLogger("asl.engine")
 

@@ -1,0 +1,261 @@
+"""Per-state overhead of the ASL engine beside LangGraph, measured in the same run.
+
+Run from the repository root: ``python benchmarks/bench_engine.py`` (LangGraph comes
+with ``pip install -e '.[bench]'``). Prints one row per shape: microseconds per unit
+for ASL and LangGraph, and the ratio LangGraph / ASL (above 1 means ASL is faster).
+
+Every figure is a marginal cost, ``(time(N) - time(n)) / (N - n)`` with each time the
+best of several runs, so fixed costs (event loop start, execution id, the result
+object) cancel out and what remains is the price of one more transition, iteration,
+Map item or Task. Documents and graphs are built and compiled before timing starts.
+ASL runs with its history of events on (the default), as in production.
+
+Shapes (ASL / LangGraph):
+  chain  1,000 Pass states with ``Parameters {"a.$": "$.a", "i": 1}``
+         / 1,000 nodes in a line, each returning ``{"a": a, "i": 1}``
+  loop   a Pass ``States.MathAdd($.i, 1)`` plus a Choice ``$.i < N`` per iteration
+         / one node incrementing ``i`` with a conditional edge back to itself
+  map    a Map over ``{"x": i}`` items with an inner Pass ``{"y.$": "$.x"}``
+         / a Send fan-out (LangGraph's idiomatic map: one ``Send`` per item to a node
+           returning ``{"y": x}``, gathered by an ``operator.add`` reducer)
+  task   100 Task states calling an agent that returns its input (async, then sync)
+         / 100 nodes calling the same function (async with ``ainvoke``, sync with ``invoke``)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypedDict
+
+from asl import AgentRegistry, WorkflowEngine
+
+REPEATS = 7
+TARGETS_US = {"chain": 3.0, "loop": 8.0, "map": 3.0, "task (async)": 3.0, "task (sync)": 3.0}
+
+
+def best_seconds(run: Callable[[], Any], repeats: int = REPEATS) -> float:
+    """The fastest of ``repeats`` runs after one warm-up: the least-disturbed measurement."""
+    run()
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def marginal_us(make: Callable[[int], Callable[[], Any]], large: int, small: int) -> float:
+    """Microseconds per extra unit between a ``small`` and a ``large`` instance."""
+    return (best_seconds(make(large)) - best_seconds(make(small))) / (large - small) * 1e6
+
+
+# --- ASL -------------------------------------------------------------------------------
+
+
+def _asl_runner(document: dict[str, Any], data: Any, registry: AgentRegistry | None = None) -> Callable[[], Any]:
+    engine = WorkflowEngine.from_dict(document, registry or AgentRegistry())
+    engine.validate()
+
+    def run() -> Any:
+        result = asyncio.run(engine.arun(data))
+        assert result.status == "SUCCEEDED", (result.error, result.cause)
+        return result.output
+
+    return run
+
+
+def asl_chain(n: int) -> Callable[[], Any]:
+    states: dict[str, Any] = {}
+    for i in range(n):
+        state: dict[str, Any] = {"Type": "Pass", "Parameters": {"a.$": "$.a", "i": 1}}
+        state.update({"Next": f"S{i + 1}"} if i + 1 < n else {"End": True})
+        states[f"S{i}"] = state
+    return _asl_runner({"StartAt": "S0", "States": states}, {"a": 1})
+
+
+def asl_loop(n: int) -> Callable[[], Any]:
+    document = {
+        "StartAt": "Increment",
+        "States": {
+            "Increment": {
+                "Type": "Pass",
+                "Parameters": {"i.$": "States.MathAdd($.i, 1)"},
+                "Next": "Again",
+            },
+            "Again": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.i", "NumericLessThan": n, "Next": "Increment"}],
+                "Default": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    return _asl_runner(document, {"i": 0})
+
+
+def asl_map(n: int) -> Callable[[], Any]:
+    document = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "Copy",
+                    "States": {
+                        "Copy": {"Type": "Pass", "Parameters": {"y.$": "$.x"}, "End": True}
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    return _asl_runner(document, [{"x": i} for i in range(n)])
+
+
+async def echo_async(parameters: Any) -> Any:
+    return parameters
+
+
+def echo_sync(parameters: Any) -> Any:
+    return parameters
+
+
+def _asl_tasks(n: int, agent: Callable[[Any], Any]) -> Callable[[], Any]:
+    states: dict[str, Any] = {}
+    for i in range(n):
+        state: dict[str, Any] = {"Type": "Task", "Agent": "Echo"}
+        state.update({"Next": f"T{i + 1}"} if i + 1 < n else {"End": True})
+        states[f"T{i}"] = state
+    registry = AgentRegistry({"Echo": agent})
+    return _asl_runner({"StartAt": "T0", "States": states}, {"a": 1}, registry)
+
+
+# --- LangGraph ---------------------------------------------------------------------------
+
+
+class ChainState(TypedDict):
+    a: int
+    i: int
+
+
+class LoopState(TypedDict):
+    i: int
+
+
+class MapState(TypedDict):
+    items: list[dict[str, int]]
+    ys: Annotated[list[dict[str, int]], operator.add]
+
+
+def _graph_runner(graph: Any, data: Any, steps: int) -> Callable[[], Any]:
+    compiled = graph.compile()
+    config = {"recursion_limit": steps + 10}
+    return lambda: compiled.invoke(data, config)
+
+
+def lg_chain(n: int) -> Callable[[], Any]:
+    from langgraph.graph import END, START, StateGraph
+
+    graph = StateGraph(ChainState)
+    for i in range(n):
+        graph.add_node(f"n{i}", lambda s: {"a": s["a"], "i": 1})
+        graph.add_edge(START if i == 0 else f"n{i - 1}", f"n{i}")
+    graph.add_edge(f"n{n - 1}", END)
+    return _graph_runner(graph, {"a": 1, "i": 0}, n)
+
+
+def lg_loop(n: int) -> Callable[[], Any]:
+    from langgraph.graph import END, START, StateGraph
+
+    graph = StateGraph(LoopState)
+    graph.add_node("increment", lambda s: {"i": s["i"] + 1})
+    graph.add_edge(START, "increment")
+    graph.add_conditional_edges("increment", lambda s: "increment" if s["i"] < n else END)
+    return _graph_runner(graph, {"i": 0}, n)
+
+
+def lg_map(n: int) -> Callable[[], Any]:
+    from langgraph.graph import END, START, StateGraph
+    from langgraph.types import Send
+
+    graph = StateGraph(MapState)
+    graph.add_node("copy", lambda item: {"ys": [{"y": item["x"]}]})
+    graph.add_conditional_edges(START, lambda s: [Send("copy", item) for item in s["items"]])
+    graph.add_edge("copy", END)
+    return _graph_runner(graph, {"items": [{"x": i} for i in range(n)], "ys": []}, 2)
+
+
+def _lg_tasks(n: int, node: Callable[[Any], Any], is_async: bool) -> Callable[[], Any]:
+    from langgraph.graph import END, START, StateGraph
+
+    graph = StateGraph(ChainState)
+    for i in range(n):
+        graph.add_node(f"t{i}", node)
+        graph.add_edge(START if i == 0 else f"t{i - 1}", f"t{i}")
+    graph.add_edge(f"t{n - 1}", END)
+    compiled = graph.compile()
+    config = {"recursion_limit": n + 10}
+    data = {"a": 1, "i": 0}
+    if is_async:
+        return lambda: asyncio.run(compiled.ainvoke(data, config))
+    return lambda: compiled.invoke(data, config)
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    unit: str
+    asl: Callable[[int], Callable[[], Any]]
+    langgraph: Callable[[int], Callable[[], Any]]
+    large: int
+    small: int
+
+
+SHAPES = [
+    Shape("chain", "transition", asl_chain, lg_chain, 1000, 10),
+    Shape("loop", "iteration", asl_loop, lg_loop, 1000, 10),
+    Shape("map", "item", asl_map, lg_map, 1000, 10),
+    Shape(
+        "task (async)",
+        "task",
+        lambda n: _asl_tasks(n, echo_async),
+        lambda n: _lg_tasks(n, echo_async, is_async=True),
+        100,
+        1,
+    ),
+    Shape(
+        "task (sync)",
+        "task",
+        lambda n: _asl_tasks(n, echo_sync),
+        lambda n: _lg_tasks(n, echo_sync, is_async=False),
+        100,
+        1,
+    ),
+]
+
+
+def main() -> None:
+    header = f"{'shape':<14}{'unit':<12}{'N':>6}{'ASL µs':>10}{'LangGraph µs':>14}"
+    print(f"{header}{'LG/ASL':>9}{'target µs':>11}  ok")
+    for shape in SHAPES:
+        asl_us = marginal_us(shape.asl, shape.large, shape.small)
+        lg_us = marginal_us(shape.langgraph, shape.large, shape.small)
+        target = TARGETS_US[shape.name]
+        print(
+            f"{shape.name:<14}{shape.unit:<12}{shape.large:>6}{asl_us:>10.2f}{lg_us:>14.2f}"
+            f"{lg_us / asl_us:>8.1f}x{target:>11.1f}  {'yes' if asl_us <= target else 'NO'}",
+            flush=True,
+        )
+    print(f"python {sys.version.split()[0]}, best of {REPEATS} runs per size")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Checks of the little languages inside a document: paths, payload templates, intrinsics.
+
+The parsers live in :mod:`asl.language`; this module only calls them on every
+expression of a document and turns their errors into issues that point at the field
+and, through the error's column, at the offending character of the expression.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from asl.language.errors import IntrinsicError, PathError
+from asl.language.intrinsics import compile_intrinsic, is_intrinsic
+from asl.language.paths import compile_path, compile_reference_path
+
+from .locate import join
+from .report import Report, describe
+
+PathKind = Literal["path", "reference path", "path or intrinsic"]
+
+
+def check_path(
+    report: Report,
+    value: Any,
+    pointer: str,
+    label: str,
+    kind: PathKind,
+    *,
+    nullable: bool = False,
+) -> None:
+    """A path field: ``kind`` says which grammar applies (AWS: Path vs Reference Path)."""
+    if value is None and nullable:
+        return
+    if not isinstance(value, str):
+        allowed = f"a {kind} string such as \"$.field\"" + (" or null" if nullable else "")
+        report.error("INVALID_TYPE", pointer, f"{label} must be {allowed}, got {describe(value)}")
+        return
+    if kind == "path or intrinsic" and _looks_intrinsic(value):
+        check_intrinsic(report, value, pointer, label)
+        return
+    try:
+        if kind == "path":
+            compile_path(value)
+        else:
+            compile_reference_path(value)
+    except PathError as exc:
+        noun = "reference path" if kind != "path" else "path"
+        report.error(
+            "INVALID_PATH",
+            pointer,
+            f"{label} is not a valid {noun}: {exc.reason}{_column(exc.column)}",
+            char=_char(exc.column),
+        )
+
+
+def check_intrinsic(report: Report, value: str, pointer: str, label: str) -> None:
+    try:
+        compile_intrinsic(value)
+    except IntrinsicError as exc:
+        report.error(
+            "INVALID_INTRINSIC",
+            pointer,
+            f"{label} is not a valid intrinsic function call: {exc.reason}{_column(exc.column)}",
+            char=_char(exc.column),
+        )
+
+
+def check_dynamic(report: Report, value: Any, pointer: str, label: str) -> None:
+    """The value of a ``key.$`` field: a path, a context path or an intrinsic call."""
+    if isinstance(value, str) and value.startswith("$"):
+        check_path(report, value, pointer, label, "path")
+    elif isinstance(value, str) and _looks_intrinsic(value):
+        check_intrinsic(report, value, pointer, label)
+    else:
+        report.error(
+            "INVALID_PAYLOAD_TEMPLATE",
+            pointer,
+            f"{label} must be a path (\"$.field\"), a context path (\"$$.Execution.Id\") or "
+            f"an intrinsic function call (\"States.Format(...)\"), got {describe(value)}; "
+            f"to pass the value as it is, drop the '.$' from the key",
+        )
+
+
+def check_template(report: Report, template: Any, pointer: str, where: str) -> None:
+    """Every ``key.$`` of a payload template, nested objects and arrays included.
+
+    Walks iteratively: a template may be nested as deep as the JSON parser allows.
+    """
+    pending: list[tuple[Any, str]] = [(template, pointer)]
+    while pending:
+        node, at = pending.pop()
+        if isinstance(node, list):
+            pending.extend((item, join(at, i)) for i, item in reversed(list(enumerate(node))))
+            continue
+        if not isinstance(node, dict):
+            continue
+        children: list[tuple[Any, str]] = []
+        for key, value in node.items():
+            name = str(key)
+            child = join(at, name)
+            if name.endswith(".$"):
+                label = f"'{name}' in {where}"
+                if name[:-2] in node:
+                    report.error(
+                        "INVALID_PAYLOAD_TEMPLATE",
+                        child,
+                        f"{label} and '{name[:-2]}' both set the field '{name[:-2]}'; "
+                        f"keep one of them",
+                        key=True,
+                    )
+                check_dynamic(report, value, child, label)
+            else:
+                if _looks_dynamic(value):
+                    report.warning(
+                        "NO_DOLLAR",
+                        child,
+                        f"'{name}' in {where} has the value {describe(value)}, which looks "
+                        f"like a path or intrinsic but is passed as a literal string because "
+                        f"the key does not end in '.$'; rename the key to '{name}.$' to "
+                        f"evaluate it",
+                    )
+                children.append((value, child))
+        pending.extend(reversed(children))
+
+
+def _looks_intrinsic(value: str) -> bool:
+    return is_intrinsic(value) or value.startswith("States.")
+
+
+def _looks_dynamic(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    if value == "$" or value.startswith(("$.", "$[", "$$.")):
+        return True
+    return value.startswith("States.") and value.endswith(")") and "(" in value
+
+
+def _column(column: int | None) -> str:
+    return f" (at character {column})" if column else ""
+
+
+def _char(column: int | None) -> int | None:
+    return column - 1 if column else None

@@ -1,0 +1,218 @@
+"""Turn a parsed call into nested closures, once, so evaluation does no parsing.
+
+Every argument becomes a ``(data, context) -> value`` closure; every call becomes
+a closure that evaluates its arguments and hands them to the checked function
+body. Calls whose arguments are all literals and whose result is a plain scalar
+are evaluated here, once (``States.Format('v{}', 2)`` costs nothing at run time).
+Failures raised deep inside are worded once, at the top, with the whole
+expression, as AWS words them::
+
+    The function 'States.Format('{}', $.nope)' had the following error:
+    The JsonPath argument for the field '$.nope' could not be found in the input '{}'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol, assert_never
+
+from asl.language.errors import RUNTIME, ASLError, IntrinsicError
+from asl.language.intrinsics.ast import (
+    Argument,
+    BooleanLiteral,
+    Call,
+    NullLiteral,
+    NumberLiteral,
+    PathArgument,
+    StringLiteral,
+)
+from asl.language.intrinsics.parser import parse
+from asl.language.intrinsics.render import to_json
+from asl.language.intrinsics.signature import Failure, FunctionSpec, PathMiss, checked
+from asl.language.intrinsics.table import FUNCTIONS
+from asl.language.intrinsics.template import FORMAT, Template, parse_template
+from asl.language.paths import NoResults, Path
+
+Closure = Callable[[Any, Any], Any]
+
+_SCALARS = (str, int, float, bool, type(None))
+_NOT_CONSTANT = object()
+
+
+class Evaluator(Protocol):
+    def __call__(self, data: Any, context: Any = None) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Intrinsic:
+    """A compiled intrinsic call; ``evaluate(data, context)`` runs it.
+
+    ``evaluate`` raises :class:`ASLError` ``States.Runtime`` with AWS's cause
+    when an argument is missing or unusable.
+    """
+
+    text: str
+    uses_context: bool
+    evaluate: Evaluator = field(repr=False, compare=False)
+    tree: Call = field(repr=False, compare=False)
+
+
+def is_intrinsic(text: str) -> bool:
+    """Whether a ``.$`` value is an intrinsic call rather than a path (AWS: the prefix)."""
+    return text.startswith("States.")
+
+
+def compile_intrinsic(text: str) -> Intrinsic:
+    """Parse and compile ``text``; raises IntrinsicError if it is not a valid call."""
+    return _compile_cached(text)
+
+
+@lru_cache(maxsize=4096)
+def _compile_cached(text: str) -> Intrinsic:
+    tree = parse(text, FUNCTIONS.__contains__)
+    compiler = _Compiler(text)
+    root, _ = compiler.call(tree)
+    return Intrinsic(text, compiler.uses_context, _top_level(text, root), tree)
+
+
+def _top_level(text: str, root: Closure) -> Evaluator:
+    prefix = f"The function '{text}' had the following error: "
+
+    def evaluate(data: Any, context: Any = None) -> Any:
+        try:
+            return root(data, context)
+        except Failure as failure:
+            raise ASLError(RUNTIME, prefix + failure.message(data, _cause_json)) from None
+
+    return evaluate
+
+
+def _cause_json(value: Any) -> str:
+    """The state input as AWS prints it in a cause (shared wording when available)."""
+    try:
+        from asl.language.causes import json_for_cause
+    except ImportError:  # pragma: no cover - causes.py is written alongside
+        return to_json(value)
+    return json_for_cause(value)
+
+
+class _Compiler:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.uses_context = False
+
+    def argument(self, node: Argument) -> tuple[Closure, object]:
+        match node:
+            case StringLiteral(value=value) | NumberLiteral(value=value):
+                return _constant(value), value
+            case BooleanLiteral(value=value):
+                return _constant(value), value
+            case NullLiteral():
+                return _constant(None), None
+            case PathArgument(path=path):
+                return self.path(path, missing_is_null=False), _NOT_CONSTANT
+            case Call():
+                return self.call(node)
+            case _:  # pragma: no cover - exhaustive
+                assert_never(node)
+
+    def path(self, path: Path, missing_is_null: bool) -> Closure:
+        if path.is_context:
+            self.uses_context = True
+        evaluate = path.evaluate
+        # A missing $$ path is reported against the state input, written with one $.
+        field_text = path.text[1:] if path.is_context else path.text
+
+        def value(data: Any, context: Any) -> Any:
+            try:
+                return evaluate(data, context)
+            except NoResults:
+                if missing_is_null:
+                    return None
+                raise PathMiss(field_text) from None
+
+        return value
+
+    def call(self, node: Call) -> tuple[Closure, object]:
+        spec = FUNCTIONS[node.name]
+        count = len(node.args)
+        if spec.extension and not spec.accepts(count):
+            raise IntrinsicError(
+                self.text,
+                f"{spec.name} takes {spec.arity_text()} argument(s) but was given {count}",
+                node.column,
+            )
+        if spec.reads_context:
+            self.uses_context = True
+        compiled = [
+            (self.path(arg.path, True), _NOT_CONSTANT)
+            if spec.missing_path_is_null and isinstance(arg, PathArgument)
+            else self.argument(arg)
+            for arg in node.args
+        ]
+        closures = [closure for closure, _ in compiled]
+        if spec.name == FORMAT and count:
+            closure = _format(node.args[0], closures)
+        else:
+            closure = _invoke(checked(spec, count), closures)
+        constants = [value for _, value in compiled]
+        return _fold(spec, closure, constants)
+
+
+def _constant(value: Any) -> Closure:
+    return lambda data, context: value
+
+
+def _fold(spec: FunctionSpec, closure: Closure, constants: list[object]) -> tuple[Closure, object]:
+    """Evaluate now when nothing can change the result and the result is immutable."""
+    if not spec.deterministic or any(value is _NOT_CONSTANT for value in constants):
+        return closure, _NOT_CONSTANT
+    try:
+        value = closure(None, None)
+    except Failure:
+        return closure, _NOT_CONSTANT  # AWS fails when the state runs; so do we
+    if not isinstance(value, _SCALARS):
+        return closure, _NOT_CONSTANT
+    return _constant(value), value
+
+
+def _invoke(call: Callable[[list[Any], Any], Any], args: list[Closure]) -> Closure:
+    """Unrolled for the usual argument counts: no loop, no list comprehension frame."""
+    if not args:
+        return lambda data, context: call([], context)
+    if len(args) == 1:
+        (a,) = args
+        return lambda data, context: call([a(data, context)], context)
+    if len(args) == 2:
+        a, b = args
+        return lambda data, context: call([a(data, context), b(data, context)], context)
+    if len(args) == 3:
+        a, b, c = args
+        return lambda data, context: call(
+            [a(data, context), b(data, context), c(data, context)], context
+        )
+    return lambda data, context: call([arg(data, context) for arg in args], context)
+
+
+def _format(template_node: Argument, closures: list[Closure]) -> Closure:
+    values = closures[1:]
+    if isinstance(template_node, StringLiteral):
+        template = parse_template(template_node.raw)
+        render = template.render
+        if len(values) == 1:
+            (only,) = values
+            return lambda data, context: render([only(data, context)])
+        return lambda data, context: render([value(data, context) for value in values])
+
+    template_of = closures[0]
+
+    def dynamic(data: Any, context: Any) -> str:
+        raw = template_of(data, context)
+        if not isinstance(raw, str):
+            raise Failure(f"Invalid arguments in {FORMAT}")
+        parsed: Template = parse_template(raw)
+        return parsed.render([value(data, context) for value in values])
+
+    return dynamic

@@ -1,0 +1,215 @@
+"""Declared signatures and the one argument checker every function goes through.
+
+A function body never validates its own arguments: its :class:`FunctionSpec`
+lists what each position accepts, and :func:`checked` converts the values (or
+rejects them) the same way for every function. That keeps the bodies a few
+lines long and makes every function fail with AWS's one wording,
+``Invalid arguments in States.X``.
+
+Two internal signals travel up the closures and are turned into an
+:class:`~asl.language.errors.ASLError` once, at the top of the expression
+(see ``compiler.py``): :class:`Invalid` (bad arguments) and :class:`Failure`
+(a finished message, such as a path that selected nothing).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Invalid(Exception):
+    """Arguments a function cannot use; ``reason`` is shown only for ASL extensions."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Failure(Exception):
+    """A failure whose message is complete except, possibly, for the state input."""
+
+    def message(self, data: Any, render: Callable[[Any], str]) -> str:
+        return str(self)
+
+
+class PathMiss(Failure):
+    """A path argument that selected nothing; AWS prints the whole state input."""
+
+    def __init__(self, field_text: str) -> None:
+        super().__init__(field_text)
+        self.field_text = field_text
+
+    def message(self, data: Any, render: Callable[[Any], str]) -> str:
+        return (
+            f"The JsonPath argument for the field '{self.field_text}' "
+            f"could not be found in the input '{render(data)}'"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArgKind:
+    """What one argument position accepts; ``convert`` returns the value to use."""
+
+    name: str
+    convert: Callable[[Any], Any]
+
+
+def _any(value: Any) -> Any:
+    return value
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise Invalid("expected a string")
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise Invalid("expected a number")
+
+
+def _array(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    raise Invalid("expected an array")
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise Invalid("expected an object")
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise Invalid("expected a boolean")
+
+
+def _truncated(value: Any) -> int:
+    """A number cut to an integer toward zero, as Java's ``(int)`` cast does."""
+    number = _number(value)
+    if isinstance(number, int):
+        return number
+    if not math.isfinite(number):
+        raise Invalid("expected a finite number")
+    return int(number)
+
+
+def _rounded(value: Any) -> int:
+    """A number rounded half up, as Java's ``Math.round`` does (-1.5 -> -1, 2.5 -> 3)."""
+    number = _number(value)
+    if isinstance(number, int):
+        return number
+    if not math.isfinite(number):
+        raise Invalid("expected a finite number")
+    floor = math.floor(number)
+    return floor + 1 if number - floor >= 0.5 else floor
+
+
+def _whole(value: Any) -> int:
+    """A non-negative integer; an integral float such as ``3.0`` counts."""
+    number = _number(value)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise Invalid("expected a whole number")
+        number = int(number)
+    if number < 0:
+        raise Invalid("expected a number of at least 0")
+    return number
+
+
+ANY = ArgKind("any value", _any)
+STRING = ArgKind("string", _string)
+NUMBER = ArgKind("number", _number)
+ARRAY = ArgKind("array", _array)
+OBJECT = ArgKind("object", _object)
+BOOLEAN = ArgKind("boolean", _boolean)
+TRUNCATED_INT = ArgKind("integer (fractions cut off)", _truncated)
+ROUNDED_INT = ArgKind("integer (fractions rounded)", _rounded)
+WHOLE = ArgKind("whole number", _whole)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """One intrinsic: its arity, the kind of each argument, and its body.
+
+    ``params`` covers the first positions (optional ones included, up to
+    ``max_args``); ``rest`` covers every further argument of a variadic function.
+    ``impl`` receives the converted values, preceded by the context object when
+    ``reads_context`` is set.
+    """
+
+    name: str
+    min_args: int
+    max_args: int | None
+    params: tuple[ArgKind, ...]
+    impl: Callable[..., Any]
+    rest: ArgKind | None = None
+    extension: bool = False
+    reads_context: bool = False
+    deterministic: bool = True
+    missing_path_is_null: bool = False
+    summary: str = field(default="", compare=False)
+
+    def accepts(self, count: int) -> bool:
+        return count >= self.min_args and (self.max_args is None or count <= self.max_args)
+
+    def arity_text(self) -> str:
+        if self.max_args is None:
+            return f"at least {self.min_args}"
+        if self.min_args == self.max_args:
+            return str(self.min_args)
+        return f"{self.min_args} to {self.max_args}"
+
+    def kinds_for(self, count: int) -> tuple[ArgKind, ...]:
+        """The kind of each of ``count`` arguments (the count must be accepted)."""
+        fixed = self.params[:count]
+        if count <= len(fixed):
+            return fixed
+        assert self.rest is not None
+        return fixed + (self.rest,) * (count - len(fixed))
+
+
+def invalid_arguments(spec: FunctionSpec, reason: str = "") -> str:
+    """AWS's wording; our own functions add the reason, which AWS never shows."""
+    if spec.extension and reason:
+        return f"Invalid arguments in {spec.name}: {reason}"
+    return f"Invalid arguments in {spec.name}"
+
+
+def checked(spec: FunctionSpec, count: int) -> Callable[[list[Any], Any], Any]:
+    """A caller for ``count`` arguments: converts them, runs the body, words failures."""
+    if not spec.accepts(count):
+        message = invalid_arguments(
+            spec, f"takes {spec.arity_text()} argument(s) but was given {count}"
+        )
+
+        def wrong_count(values: list[Any], context: Any) -> Any:
+            raise Failure(message)
+
+        return wrong_count
+
+    converters = tuple(kind.convert for kind in spec.kinds_for(count))
+    skip = all(kind is ANY for kind in spec.kinds_for(count))
+    impl = spec.impl
+    reads_context = spec.reads_context
+
+    def call(values: list[Any], context: Any) -> Any:
+        try:
+            if not skip:
+                values = [convert(value) for convert, value in zip(converters, values, strict=True)]
+            if reads_context:
+                return impl(context, *values)
+            return impl(*values)
+        except Invalid as invalid:
+            raise Failure(invalid_arguments(spec, invalid.reason)) from None
+        except RecursionError:
+            raise Failure(invalid_arguments(spec, "the value is nested too deeply")) from None
+
+    return call

@@ -1,0 +1,46 @@
+"""Compile a document into state objects; state types are looked up here only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asl.language.errors import ASLError
+from asl.runtime.machine import StateMachine
+from asl.runtime.states.base import State
+from asl.runtime.states.choice import ChoiceState
+from asl.runtime.states.fail import FailState
+from asl.runtime.states.map_ import MapState
+from asl.runtime.states.parallel import ParallelState
+from asl.runtime.states.pass_ import PassState
+from asl.runtime.states.succeed import SucceedState
+from asl.runtime.states.task import TaskState
+from asl.runtime.states.wait import WaitState
+
+SIMPLE_STATES: dict[str, type[State]] = {
+    "Pass": PassState,
+    "Task": TaskState,
+    "Choice": ChoiceState,
+    "Wait": WaitState,
+    "Succeed": SucceedState,
+    "Fail": FailState,
+}
+
+
+def compile_state(name: str, raw: dict[str, Any]) -> State:
+    kind = raw.get("Type")
+    simple = SIMPLE_STATES.get(kind)  # type: ignore[arg-type]
+    if simple is not None:
+        return simple(name, raw)
+    if kind == "Map":
+        processor = raw.get("ItemProcessor") or raw["Iterator"]
+        return MapState(name, raw, compile_machine(processor))
+    if kind == "Parallel":
+        return ParallelState(name, raw, [compile_machine(branch) for branch in raw["Branches"]])
+    raise ASLError(
+        "States.Runtime",
+        f"State '{name}' has Type '{kind}', which this version of the engine cannot run yet",
+    )
+
+
+def compile_machine(raw: dict[str, Any]) -> StateMachine:
+    return StateMachine(raw, compile_state)
