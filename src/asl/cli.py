@@ -269,7 +269,7 @@ def diagnostic_dict(file: str, d: Diagnostic) -> dict[str, Any]:
 # --- commands ---------------------------------------------------------------------------
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="asl", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="agent-state-language", message="%(prog)s %(version)s")
 def cli() -> None:
     """Validate and run Agent State Language (ASL) workflows.

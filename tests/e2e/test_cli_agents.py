@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,7 +37,7 @@ def write_module(tmp_path: Path) -> WriteModule:
 
     def write(source: str) -> str:
         name = f"user_agents_{next(_numbers)}"
-        (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
+        (tmp_path / f"{name}.py").write_text(source)
         return name
 
     return write
@@ -56,8 +55,8 @@ def _agents_error(runner: CliRunner, workflow: str, agents: str) -> str:
 
 
 SHOUT_FUNCTION = """
-    def shout(text):
-        return text.upper() + "!"
+def shout(text):
+    return text.upper() + "!"
 """
 
 

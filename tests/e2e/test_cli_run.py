@@ -192,7 +192,9 @@ def test_bad_json_on_stdin_names_the_position(runner: CliRunner, echo: str) -> N
 def test_unknown_flag_is_a_usage_error(runner: CliRunner, echo: str) -> None:
     result = runner.invoke(cli, ["run", echo, "--inptu", "{}"])
 
-    assert _usage_error(result) == "Error: No such option: --inptu (Possible options: --input, --input-file)"
+    assert _usage_error(result) == (
+        "Error: No such option '--inptu'. (Did you mean one of: '--input', '--input-file'?)"
+    )
 
 
 def test_missing_workflow_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:

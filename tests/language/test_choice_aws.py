@@ -24,9 +24,7 @@ def _params() -> list[Any]:
     params = []
     for group in _CASES["groups"]:
         for index, case in enumerate(group["cases"]):
-            params.append(
-                pytest.param(group["operator"], case, id=f"{group['operator']}-{index}")
-            )
+            params.append(pytest.param(group["operator"], case, id=f"{group['operator']}-{index}"))
     return params
 
 

@@ -107,8 +107,11 @@ def test_every_operator_compiles_with_a_valid_operand() -> None:
 
     compiled = {
         name: compile_rule(
-            {"Next": "X", **({} if name in ("And", "Or", "Not") else {"Variable": "$.v"}),
-             name: operand},
+            {
+                "Next": "X",
+                **({} if name in ("And", "Or", "Not") else {"Variable": "$.v"}),
+                name: operand,
+            },
             _POINTER,
         )
         for name, operand in operands.items()
@@ -120,7 +123,9 @@ def test_every_operator_compiles_with_a_valid_operand() -> None:
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 _PATHS = st.sampled_from(["$", "$.a", "$.a.b", "$.a[0]", "$$.Execution.Id", "$..a", "a", "", "$["])

@@ -101,9 +101,7 @@ def test_text_that_is_no_timestamp(text: str) -> None:
 def test_parse_keeps_the_offset_of_the_text() -> None:
     parsed = parse_timestamp("2012-10-09T20:00:55.123456789+01:00")
 
-    assert parsed == datetime(
-        2012, 10, 9, 20, 0, 55, 123456, tzinfo=timezone(timedelta(hours=1))
-    )
+    assert parsed == datetime(2012, 10, 9, 20, 0, 55, 123456, tzinfo=timezone(timedelta(hours=1)))
     assert parsed is not None and parsed.utcoffset() == timedelta(hours=1)
 
 
@@ -118,7 +116,9 @@ def test_parse_gives_none_for_year_zero_that_datetime_cannot_hold() -> None:
 
 def test_datetime_nanos_takes_a_naive_datetime_as_utc() -> None:
     assert datetime_nanos(datetime(2012, 10, 9, 19, 0, 55)) == _T
-    assert datetime_nanos(datetime(2012, 10, 9, 20, 0, 55, tzinfo=timezone(timedelta(hours=1)))) == _T
+    assert (
+        datetime_nanos(datetime(2012, 10, 9, 20, 0, 55, tzinfo=timezone(timedelta(hours=1)))) == _T
+    )
 
 
 def test_invalid_timestamp_path_cause_shows_a_string_as_is() -> None:

@@ -171,7 +171,7 @@ def test_parallel_outputs_in_branch_order(run: Any) -> None:
 
 
 def test_parallel_branches_get_parameters_output(run: Any) -> None:
-    branches = [ECHO, ECHO]
+    branches = [sub(("E1", {"Type": "Pass", "End": True})), sub(("E2", {"Type": "Pass", "End": True}))]
     state = {"Type": "Parallel", "Branches": branches, "Parameters": {"v.$": "$.a"},
              "ResultSelector": {"first.$": "$[0].v"}, "End": True}
     assert run(machine(("P", state)), {"a": 3}).output == {"first": 3}

@@ -158,8 +158,8 @@ def test_sync_agents_in_parallel_branches_run_in_threads(run: Any) -> None:
         time.sleep(0.05)
         return parameters
 
-    branch = {"StartAt": "B", "States": {"B": task()}}
-    definition = machine(("P", {"Type": "Parallel", "Branches": [branch, branch], "End": True}))
+    branches = [{"StartAt": name, "States": {name: task()}} for name in ("B1", "B2")]
+    definition = machine(("P", {"Type": "Parallel", "Branches": branches, "End": True}))
     result = run(definition, {"v": 1}, {"A": blocking})
     assert result.output == [{"v": 1}, {"v": 1}]
     assert main not in threads

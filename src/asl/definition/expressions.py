@@ -32,7 +32,7 @@ def check_path(
     if value is None and nullable:
         return
     if not isinstance(value, str):
-        allowed = f"a {kind} string such as \"$.field\"" + (" or null" if nullable else "")
+        allowed = f'a {kind} string such as "$.field"' + (" or null" if nullable else "")
         report.error("INVALID_TYPE", pointer, f"{label} must be {allowed}, got {describe(value)}")
         return
     if kind == "path or intrinsic" and _looks_intrinsic(value):
@@ -75,8 +75,8 @@ def check_dynamic(report: Report, value: Any, pointer: str, label: str) -> None:
         report.error(
             "INVALID_PAYLOAD_TEMPLATE",
             pointer,
-            f"{label} must be a path (\"$.field\"), a context path (\"$$.Execution.Id\") or "
-            f"an intrinsic function call (\"States.Format(...)\"), got {describe(value)}; "
+            f'{label} must be a path ("$.field"), a context path ("$$.Execution.Id") or '
+            f'an intrinsic function call ("States.Format(...)"), got {describe(value)}; '
             f"to pass the value as it is, drop the '.$' from the key",
         )
 
@@ -114,10 +114,9 @@ def check_template(report: Report, template: Any, pointer: str, where: str) -> N
                     report.warning(
                         "NO_DOLLAR",
                         child,
-                        f"'{name}' in {where} has the value {describe(value)}, which looks "
-                        f"like a path or intrinsic but is passed as a literal string because "
-                        f"the key does not end in '.$'; rename the key to '{name}.$' to "
-                        f"evaluate it",
+                        f"'{name}' in {where} is {describe(value)}, which looks like a path "
+                        f"or an intrinsic function but stays a literal string because the key "
+                        f"does not end in '.$'; rename the key to '{name}.$' to evaluate it",
                     )
                 children.append((value, child))
         pending.extend(reversed(children))

@@ -99,8 +99,7 @@ STATE_FIELDS: Final[dict[str, frozenset[str]]] = {
         "Choices",
         "Default",
     },
-    "Debate": _ASL_BASE
-    | {"Agents", "Topic", "TopicPath", "Rounds", "Communication", "Consensus"},
+    "Debate": _ASL_BASE | {"Agents", "Topic", "TopicPath", "Rounds", "Communication", "Consensus"},
     "Checkpoint": _ASL_BASE | {"Name", "Storage", "TTL"},
     "Include": _ASL_BASE | {"Template", "EntryPoint", "ExitPoint", "Override"},
     "Workflow": _ASL_BASE | {"WorkflowId", "Input", "Timeout"},
@@ -220,6 +219,9 @@ RETRIER_FIELDS: Final = frozenset(
 CATCHER_FIELDS: Final = frozenset(
     {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign", "Output"}
 )
+# Names the ASL documents use for a field AWS spells differently.
+ALIASES: Final = {"MaxIntervalSeconds": "MaxDelaySeconds"}
+
 ITEM_BATCHER_FIELDS: Final = frozenset(
     {
         "MaxItemsPerBatch",

@@ -182,8 +182,7 @@ def _load_json(text: str, source: str | None) -> Document:
         line, column = _first_token_position(body, exc.token)
         raise ASLError(
             PARSE_ERROR,
-            f"{where}:{line}:{column}: {exc.token} is not a JSON value; "
-            f"write a number, or null",
+            f"{where}:{line}:{column}: {exc.token} is not a JSON value; write a number, or null",
         ) from None
     except RecursionError:
         raise ASLError(
@@ -325,7 +324,6 @@ def _expanded_size(value: Any) -> int:
     return size(value) if isinstance(value, (dict, list)) else 1
 
 
-
 _TAG_BOOL = "tag:yaml.org,2002:bool"
 _TAG_INT = "tag:yaml.org,2002:int"
 _TAG_FLOAT = "tag:yaml.org,2002:float"
@@ -343,7 +341,9 @@ class _YamlLoader(_BaseLoader):
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain string, not a list or mapping",
+                    None,
+                    None,
+                    "a key must be a plain string, not a list or mapping",
                     key_node.start_mark,
                 )
             if key_node.value in seen:

@@ -11,9 +11,11 @@ import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from asl.language.errors import Diagnostic
+
+from .fields import ALIASES
 
 if TYPE_CHECKING:
     from .load import Document
@@ -64,7 +66,9 @@ class Report:
         """Adopt diagnostics produced elsewhere (choice rules), positions still to fill in."""
         for d in diagnostics:
             position = (d.line, d.column) if d.line is not None and d.column is not None else None
-            self.issues.append(Issue(d.code, d.message, d.pointer, d.severity, False, None, position))
+            self.issues.append(
+                Issue(d.code, d.message, d.pointer, d.severity, False, None, position)
+            )
 
     def diagnostics(self, document: Document) -> list[Diagnostic]:
         """The issues as Diagnostics with line/column, sorted by where they are in the text."""
@@ -96,15 +100,18 @@ def describe(value: Any) -> str:
         shown = value if len(value) <= 60 else value[:57] + "..."
         return f"the string {json.dumps(shown, ensure_ascii=False)}"
     if isinstance(value, dict):
-        return "an object"
+        return "an object" if value else "an empty object"
     if isinstance(value, (list, tuple)):
-        return "an array"
+        return "an array" if value else "an empty array"
     return f"a {type(value).__name__} (not a JSON value)"
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate to a misspelt name, if one is close enough."""
     options = [c for c in candidates if isinstance(c, str)]
+    alias = ALIASES.get(name)
+    if alias in options:
+        return alias
     found = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
     if found:
         return found[0]
@@ -118,12 +125,12 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f": did you mean '{found}'?" if found else ""
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: Any) -> TypeGuard[int]:
     """A JSON integer (Python's bool is an int, JSON's true is not)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -102,8 +102,9 @@ class StateCheck:
             return True
         wanted = "a non-empty string" if non_empty else "a string"
         code = "INVALID_VALUE" if isinstance(value, str) else "INVALID_TYPE"
-        self.report.error(code, self.at(name), f"{self.label(name)} must be {wanted}, got "
-                          f"{describe(value)}")
+        self.report.error(
+            code, self.at(name), f"{self.label(name)} must be {wanted}, got {describe(value)}"
+        )
         return False
 
     def expect_bool(self, name: str) -> bool:
@@ -111,8 +112,10 @@ class StateCheck:
         if isinstance(value, bool):
             return True
         self.report.error(
-            "INVALID_TYPE", self.at(name), f"{self.label(name)} must be true or false, got "
-            f"{describe(value)}{_unquote_hint(value)}"
+            "INVALID_TYPE",
+            self.at(name),
+            f"{self.label(name)} must be true or false, got "
+            f"{describe(value)}{_unquote_hint(value)}",
         )
         return False
 
@@ -121,8 +124,9 @@ class StateCheck:
         if isinstance(value, dict):
             return True
         self.report.error(
-            "INVALID_TYPE", self.at(name), f"{self.label(name)} must be an object{also}, got "
-            f"{describe(value)}"
+            "INVALID_TYPE",
+            self.at(name),
+            f"{self.label(name)} must be an object{also}, got {describe(value)}",
         )
         return False
 
@@ -139,29 +143,40 @@ class StateCheck:
             return True
         code = "INVALID_VALUE" if is_number(value) else "INVALID_TYPE"
         self.report.error(
-            code, self.at(name), f"{self.label(name)} must be a number from {low:g} to "
-            f"{high:g}, got {describe(value)}{_unquote_hint(value)}"
+            code,
+            self.at(name),
+            f"{self.label(name)} must be a number from {low:g} to "
+            f"{high:g}, got {describe(value)}{_unquote_hint(value)}",
         )
         return False
 
     def path(self, name: str, kind: PathKind, *, nullable: bool = False) -> None:
         if self.has(name):
-            check_path(self.report, self.state[name], self.at(name), self.label(name), kind,
-                       nullable=nullable)
+            check_path(
+                self.report,
+                self.state[name],
+                self.at(name),
+                self.label(name),
+                kind,
+                nullable=nullable,
+            )
 
     def template(self, name: str) -> None:
         """A payload template field (Parameters, ResultSelector, ItemSelector, Input ...)."""
         if self.has(name) and self.expect_object(name):
-            check_template(self.report, self.state[name], self.at(name),
-                           f"the {name} of state '{self.name}'")
+            check_template(
+                self.report, self.state[name], self.at(name), f"the {name} of state '{self.name}'"
+            )
 
     def exclusive(self, *names: str) -> None:
         """At most one of ``names`` (TimeoutSeconds and TimeoutSecondsPath ...)."""
         present = [n for n in names if self.has(n)]
         if len(present) > 1:
             self.report.error(
-                "CONFLICTING_FIELDS", self.at(present[1]), f"{self.title} has both "
-                f"'{present[0]}' and '{present[1]}': keep one of them", key=True
+                "CONFLICTING_FIELDS",
+                self.at(present[1]),
+                f"{self.title} has both '{present[0]}' and '{present[1]}': keep one of them",
+                key=True,
             )
 
     def target(self, value: Any, pointer: str, label: str) -> None:
@@ -175,8 +190,9 @@ def check_state(name: str, state: Any, pointer: str, ctx: Context) -> StateFacts
 
     if not isinstance(state, dict):
         ctx.report.error(
-            "INVALID_TYPE", pointer, f"State '{name}' must be an object with a \"Type\", got "
-            f"{describe(state)}"
+            "INVALID_TYPE",
+            pointer,
+            f"State '{name}' must be an object with a \"Type\", got {describe(state)}",
         )
         return StateFacts()
     kind = state.get("Type")
@@ -184,7 +200,9 @@ def check_state(name: str, state: Any, pointer: str, ctx: Context) -> StateFacts
         _report_type(name, state, pointer, ctx.report)
         facts = StateFacts()
         if isinstance(state.get("Next"), str):
-            facts.targets.append((state["Next"], join(pointer, "Next"), f"'Next' of state '{name}'"))
+            facts.targets.append(
+                (state["Next"], join(pointer, "Next"), f"'Next' of state '{name}'")
+            )
         return facts
     check = StateCheck(name, state, pointer, ctx)
     _check_language(check)
@@ -198,15 +216,26 @@ def check_state(name: str, state: Any, pointer: str, ctx: Context) -> StateFacts
 def _report_type(name: str, state: dict[str, Any], pointer: str, report: Report) -> None:
     kinds = ", ".join(STATE_TYPES)
     if "Type" not in state:
-        report.error("MISSING_FIELD", pointer, f"State '{name}' has no 'Type': add \"Type\" "
-                     f"with one of {kinds}", key=True)
+        report.error(
+            "MISSING_FIELD",
+            pointer,
+            f"State '{name}' has no 'Type': add \"Type\" with one of {kinds}",
+            key=True,
+        )
     elif not isinstance(state["Type"], str):
-        report.error("INVALID_TYPE", join(pointer, "Type"), f"'Type' of state '{name}' must be "
-                     f"one of {kinds}, got {describe(state['Type'])}")
+        report.error(
+            "INVALID_TYPE",
+            join(pointer, "Type"),
+            f"'Type' of state '{name}' must be one of {kinds}, got {describe(state['Type'])}",
+        )
     else:
-        report.error("UNKNOWN_STATE_TYPE", join(pointer, "Type"), f"State '{name}' has unknown "
-                     f"Type '{state['Type']}'{did_you_mean(state['Type'], STATE_TYPES)}"
-                     f" (the types are {kinds})")
+        report.error(
+            "UNKNOWN_STATE_TYPE",
+            join(pointer, "Type"),
+            f"State '{name}' has unknown "
+            f"Type '{state['Type']}'{did_you_mean(state['Type'], STATE_TYPES)}"
+            f" (the types are {kinds})",
+        )
 
 
 def _check_language(check: StateCheck) -> None:
@@ -216,15 +245,20 @@ def _check_language(check: StateCheck) -> None:
     if value not in QUERY_LANGUAGES:
         hint = did_you_mean(value, QUERY_LANGUAGES) if isinstance(value, str) else ""
         label = check.label("QueryLanguage")
-        check.report.error("INVALID_VALUE", check.at("QueryLanguage"), f"{label} must be "
-                           f"\"JSONPath\" or \"JSONata\", got {describe(value)}{hint}")
+        check.report.error(
+            "INVALID_VALUE",
+            check.at("QueryLanguage"),
+            f'{label} must be "JSONPath" or "JSONata", got {describe(value)}{hint}',
+        )
         return
     if value == JSONPATH and check.ctx.language == JSONATA:
         check.report.error(
-            "INVALID_VALUE", check.at("QueryLanguage"), f"State '{check.name}' sets "
+            "INVALID_VALUE",
+            check.at("QueryLanguage"),
+            f"State '{check.name}' sets "
             f"QueryLanguage JSONPath, but the workflow uses JSONata, and a JSONata workflow "
             f"cannot contain JSONPath states: remove the field or set the workflow's "
-            f"QueryLanguage to JSONPath"
+            f"QueryLanguage to JSONPath",
         )
         return
     check.language = value
@@ -240,34 +274,50 @@ def _check_fields(check: StateCheck) -> None:
             check.exclusive(key[:-2], key)
             check_dynamic(check.report, check.state[raw_key], check.at(key), check.label(key))
         elif key in KNOWN_STATE_FIELDS:
-            check.report.error("UNSUPPORTED_FIELD", check.at(key), _unsupported(check, key),
-                               key=True)
+            check.report.error(
+                "UNSUPPORTED_FIELD", check.at(key), _unsupported(check, key), key=True
+            )
         else:
             hint = did_you_mean(key, allowed) or ": remove it or check its spelling"
-            check.report.warning("UNKNOWN_FIELD", check.at(key), f"{check.title} has the "
-                                 f"unknown field '{key}'{hint}", key=True)
+            check.report.warning(
+                "UNKNOWN_FIELD",
+                check.at(key),
+                f"{check.title} has the unknown field '{key}'{hint}",
+                key=True,
+            )
 
 
 def _check_language_of_field(check: StateCheck, key: str) -> None:
-    if check.jsonata and key in JSONPATH_ONLY and not (check.type == "Include"
-                                                       and key == "Parameters"):
+    if (
+        check.jsonata
+        and key in JSONPATH_ONLY
+        and not (check.type == "Include" and key == "Parameters")
+    ):
         check.report.error(
-            "UNSUPPORTED_FIELD", check.at(key), f"'{key}' is a JSONPath field, but state "
+            "UNSUPPORTED_FIELD",
+            check.at(key),
+            f"'{key}' is a JSONPath field, but state "
             f"'{check.name}' uses JSONata: remove it (JSONata states shape data with "
-            f"'Arguments' and 'Output')", key=True
+            f"'Arguments' and 'Output')",
+            key=True,
         )
     elif not check.jsonata and key in JSONATA_ONLY:
         check.report.error(
-            "UNSUPPORTED_FIELD", check.at(key), f"'{key}' is a JSONata field, but state "
-            f"'{check.name}' uses JSONPath: set \"QueryLanguage\": \"JSONata\" on the state "
-            f"or the workflow, or use the JSONPath fields", key=True
+            "UNSUPPORTED_FIELD",
+            check.at(key),
+            f"'{key}' is a JSONata field, but state "
+            f'\'{check.name}\' uses JSONPath: set "QueryLanguage": "JSONata" on the state '
+            f"or the workflow, or use the JSONPath fields",
+            key=True,
         )
 
 
 def _unsupported(check: StateCheck, key: str) -> str:
     if key in ("Next", "End") and check.type == "Choice":
-        return (f"A Choice state takes no '{key}': give each rule in \"Choices\" its own "
-                f"\"Next\", and \"Default\" for when no rule matches")
+        return (
+            f"A Choice state takes no '{key}': give each rule in \"Choices\" its own "
+            f'"Next", and "Default" for when no rule matches'
+        )
     if key in ("Next", "End") and check.type in TERMINAL_TYPES:
         return f"A {check.type} state ends the run and takes no '{key}': remove it"
     return f"'{key}' is not a field of a {check.type} state: remove it"
@@ -284,12 +334,16 @@ def _check_common(check: StateCheck) -> None:
             check.template("Parameters")
         check.template("ResultSelector")
         if check.has("Assign") and check.expect_object("Assign"):
-            check_template(check.report, check.state["Assign"], check.at("Assign"),
-                           f"the Assign of state '{check.name}'")
+            check_template(
+                check.report,
+                check.state["Assign"],
+                check.at("Assign"),
+                f"the Assign of state '{check.name}'",
+            )
     elif check.has("Assign"):
         check.expect_object("Assign")
     if check.has("Arguments") and not is_jsonata(check.state["Arguments"]):
-        check.expect_object("Arguments", also=" or a JSONata expression \"{% ... %}\"")
+        check.expect_object("Arguments", also=' or a JSONata expression "{% ... %}"')
     if "Retry" in STATE_FIELDS[check.type] and check.has("Retry"):
         _check_retry(check)
     if "Catch" in STATE_FIELDS[check.type] and check.has("Catch"):
@@ -308,30 +362,42 @@ def _check_transition(check: StateCheck) -> None:
             check.facts.terminal = True
         return
     has_next = check.has("Next")
-    end = check.state.get("End")
-    if check.has("End") and not check.expect_bool("End"):
-        end = None
-    if has_next and end is True:
-        check.report.error("CONFLICTING_FIELDS", check.at("End"), f"{check.title} has both "
-                           f"'Next' and \"End\": true: keep one of them", key=True)
-    elif not has_next and end is not True:
-        if end is None and not check.has("End"):
-            message = (f"{check.title} has neither 'Next' nor 'End': add \"Next\" with the "
-                       f"state to run next, or \"End\": true to end the run here")
-        else:
-            message = (f"{check.title} has \"End\": false and no 'Next': add \"Next\" with the "
-                       f"state to run next, or set \"End\": true")
-        check.report.error("MISSING_TRANSITION", check.pointer, message, key=True)
     if has_next and check.expect_str("Next"):
         check.target(check.state["Next"], check.at("Next"), check.label("Next"))
+    end = check.state.get("End")
+    if check.has("End") and not check.expect_bool("End"):
+        check.facts.terminal = True  # meant as an end, most likely; reported once, above
+        return
+    if has_next and end is True:
+        check.report.error(
+            "CONFLICTING_FIELDS",
+            check.at("End"),
+            f"{check.title} has both 'Next' and \"End\": true: keep one of them",
+            key=True,
+        )
+    elif not has_next and end is not True:
+        if not check.has("End"):
+            message = (
+                f"{check.title} has neither 'Next' nor 'End': add \"Next\" with the "
+                f'state to run next, or "End": true to end the run here'
+            )
+        else:
+            message = (
+                f'{check.title} has "End": false and no \'Next\': add "Next" with the '
+                f'state to run next, or set "End": true'
+            )
+        check.report.error("MISSING_TRANSITION", check.pointer, message, key=True)
     check.facts.terminal = end is True
 
 
 def _check_retry(check: StateCheck) -> None:
     retriers = check.state["Retry"]
     if not isinstance(retriers, list):
-        check.report.error("INVALID_TYPE", check.at("Retry"), f"{check.label('Retry')} must be "
-                           f"an array of retriers, got {describe(retriers)}")
+        check.report.error(
+            "INVALID_TYPE",
+            check.at("Retry"),
+            f"{check.label('Retry')} must be an array of retriers, got {describe(retriers)}",
+        )
         return
     for index, retrier in enumerate(retriers):
         where = check.at("Retry", index)
@@ -342,26 +408,36 @@ def _check_retry(check: StateCheck) -> None:
         minimums = (("IntervalSeconds", 1), ("MaxAttempts", 0), ("MaxDelaySeconds", 1))
         for name, minimum in minimums:
             if name in retrier:
-                expect_int(check.report, retrier[name], join(where, name),
-                           f"'{name}' of {label}", minimum)
+                expect_int(
+                    check.report, retrier[name], join(where, name), f"'{name}' of {label}", minimum
+                )
         rate = retrier.get("BackoffRate", 1.0)
         if not is_number(rate) or rate < 1.0:
             code = "INVALID_VALUE" if is_number(rate) else "INVALID_TYPE"
-            check.report.error(code, join(where, "BackoffRate"), f"'BackoffRate' of {label} "
-                               f"must be a number of at least 1.0, got {describe(rate)}")
+            check.report.error(
+                code,
+                join(where, "BackoffRate"),
+                f"'BackoffRate' of {label} must be a number of at least 1.0, got {describe(rate)}",
+            )
         jitter = retrier.get("JitterStrategy", "NONE")
         if jitter not in ("FULL", "NONE"):
             hint = did_you_mean(jitter, ("FULL", "NONE")) if isinstance(jitter, str) else ""
-            check.report.error("INVALID_VALUE", join(where, "JitterStrategy"),
-                               f"'JitterStrategy' of {label} must be \"FULL\" or \"NONE\", got "
-                               f"{describe(jitter)}{hint}")
+            check.report.error(
+                "INVALID_VALUE",
+                join(where, "JitterStrategy"),
+                f'\'JitterStrategy\' of {label} must be "FULL" or "NONE", got '
+                f"{describe(jitter)}{hint}",
+            )
 
 
 def _check_catch(check: StateCheck) -> None:
     catchers = check.state["Catch"]
     if not isinstance(catchers, list):
-        check.report.error("INVALID_TYPE", check.at("Catch"), f"{check.label('Catch')} must be "
-                           f"an array of catchers, got {describe(catchers)}")
+        check.report.error(
+            "INVALID_TYPE",
+            check.at("Catch"),
+            f"{check.label('Catch')} must be an array of catchers, got {describe(catchers)}",
+        )
         return
     for index, catcher in enumerate(catchers):
         where = check.at("Catch", index)
@@ -370,66 +446,110 @@ def _check_catch(check: StateCheck) -> None:
             continue
         _check_error_equals(check, catcher, where, label, last=index == len(catchers) - 1)
         if "Next" not in catcher:
-            check.report.error("MISSING_FIELD", where, f"The {label} has no 'Next': add "
-                               f"\"Next\" with the state to go to when it catches an error")
+            check.report.error(
+                "MISSING_FIELD",
+                where,
+                f"The {label} has no 'Next': add "
+                f'"Next" with the state to go to when it catches an error',
+            )
         elif not isinstance(catcher["Next"], str) or not catcher["Next"]:
-            check.report.error("INVALID_TYPE", join(where, "Next"), f"'Next' of {label} must "
-                               f"be a state name, got {describe(catcher['Next'])}")
+            check.report.error(
+                "INVALID_TYPE",
+                join(where, "Next"),
+                f"'Next' of {label} must be a state name, got {describe(catcher['Next'])}",
+            )
         else:
             check.target(catcher["Next"], join(where, "Next"), f"'Next' of {label}")
         for key, wrong in (("ResultPath", check.jsonata), ("Output", not check.jsonata)):
             if key in catcher and wrong:
-                check.report.error("UNSUPPORTED_FIELD", join(where, key), f"'{key}' in {label} "
-                                   f"does not apply to {check.language} states: remove it",
-                                   key=True)
+                check.report.error(
+                    "UNSUPPORTED_FIELD",
+                    join(where, key),
+                    f"'{key}' in {label} does not apply to {check.language} states: remove it",
+                    key=True,
+                )
         if "ResultPath" in catcher and not check.jsonata:
-            check_path(check.report, catcher["ResultPath"], join(where, "ResultPath"),
-                       f"'ResultPath' of {label}", "reference path", nullable=True)
+            check_path(
+                check.report,
+                catcher["ResultPath"],
+                join(where, "ResultPath"),
+                f"'ResultPath' of {label}",
+                "reference path",
+                nullable=True,
+            )
 
 
-def _object_with_fields(check: StateCheck, value: Any, where: str, label: str,
-                        known: frozenset[str]) -> bool:
+def _object_with_fields(
+    check: StateCheck, value: Any, where: str, label: str, known: frozenset[str]
+) -> bool:
     if not isinstance(value, dict):
-        check.report.error("INVALID_TYPE", where, f"The {label} must be an object, got "
-                           f"{describe(value)}")
+        check.report.error(
+            "INVALID_TYPE", where, f"The {label} must be an object, got {describe(value)}"
+        )
         return False
     for key in value:
         if str(key) not in known:
-            check.report.warning("UNKNOWN_FIELD", join(where, str(key)), f"The {label} has the "
-                                 f"unknown field '{key}'{did_you_mean(str(key), known)}",
-                                 key=True)
+            check.report.warning(
+                "UNKNOWN_FIELD",
+                join(where, str(key)),
+                f"The {label} has the unknown field '{key}'{did_you_mean(str(key), known)}",
+                key=True,
+            )
     if "Comment" in value and not isinstance(value["Comment"], str):
-        check.report.error("INVALID_TYPE", join(where, "Comment"), f"'Comment' of {label} "
-                           f"must be a string, got {describe(value['Comment'])}")
+        check.report.error(
+            "INVALID_TYPE",
+            join(where, "Comment"),
+            f"'Comment' of {label} must be a string, got {describe(value['Comment'])}",
+        )
     return True
 
 
-def _check_error_equals(check: StateCheck, handler: dict[str, Any], where: str, label: str,
-                        *, last: bool) -> None:
+def _check_error_equals(
+    check: StateCheck, handler: dict[str, Any], where: str, label: str, *, last: bool
+) -> None:
     if "ErrorEquals" not in handler:
-        check.report.error("MISSING_FIELD", where, f"The {label} has no 'ErrorEquals': add "
-                           f"\"ErrorEquals\" with the error names it handles, e.g. "
-                           f"[\"States.ALL\"]")
+        check.report.error(
+            "MISSING_FIELD",
+            where,
+            f"The {label} has no 'ErrorEquals': add "
+            f'"ErrorEquals" with the error names it handles, e.g. '
+            f'["States.ALL"]',
+        )
         return
     names = handler["ErrorEquals"]
     at = join(where, "ErrorEquals")
     if not isinstance(names, list) or not names:
-        check.report.error("INVALID_TYPE" if not isinstance(names, list) else "INVALID_VALUE",
-                           at, f"'ErrorEquals' of {label} must be a non-empty array of error "
-                           f"names, got {describe(names)}")
+        check.report.error(
+            "INVALID_TYPE" if not isinstance(names, list) else "INVALID_VALUE",
+            at,
+            f"'ErrorEquals' of {label} must be a non-empty array of error "
+            f"names, got {describe(names)}",
+        )
         return
     for i, name in enumerate(names):
         if not isinstance(name, str) or not name:
-            check.report.error("INVALID_TYPE", join(at, i), f"Error names in 'ErrorEquals' of "
-                               f"{label} must be non-empty strings, got {describe(name)}")
+            check.report.error(
+                "INVALID_TYPE",
+                join(at, i),
+                f"Error names in 'ErrorEquals' of "
+                f"{label} must be non-empty strings, got {describe(name)}",
+            )
     if "States.ALL" in names and len(names) > 1:
-        check.report.error("INVALID_STATES_ALL", at, f"\"States.ALL\" must be the only name in "
-                           f"'ErrorEquals' of {label}: move the other names to a handler "
-                           f"before it")
+        check.report.error(
+            "INVALID_STATES_ALL",
+            at,
+            f'"States.ALL" must be the only name in '
+            f"'ErrorEquals' of {label}: move the other names to a handler "
+            f"before it",
+        )
     elif "States.ALL" in names and not last:
-        check.report.error("INVALID_STATES_ALL", at, f"The {label} matches \"States.ALL\" but "
-                           f"is not the last one, so the handlers after it can never run: "
-                           f"move it to the end")
+        check.report.error(
+            "INVALID_STATES_ALL",
+            at,
+            f'The {label} matches "States.ALL" but '
+            f"is not the last one, so the handlers after it can never run: "
+            f"move it to the end",
+        )
 
 
 def _check_agent_blocks(check: StateCheck) -> None:
@@ -441,13 +561,20 @@ def _check_agent_blocks(check: StateCheck) -> None:
             check.expect_str(name)
         elif name == "CacheTTL":
             if not (isinstance(value, str) or is_int(value)):
-                check.report.error("INVALID_TYPE", check.at(name), f"{check.label(name)} must "
-                                   f"be a duration such as \"1h\" or a number of seconds, got "
-                                   f"{describe(value)}")
+                check.report.error(
+                    "INVALID_TYPE",
+                    check.at(name),
+                    f"{check.label(name)} must "
+                    f'be a duration such as "1h" or a number of seconds, got '
+                    f"{describe(value)}",
+                )
         elif name == "Model":
             if not isinstance(value, (str, dict)):
-                check.report.error("INVALID_TYPE", check.at(name), f"{check.label(name)} must "
-                                   f"be a model name or an object, got {describe(value)}")
+                check.report.error(
+                    "INVALID_TYPE",
+                    check.at(name),
+                    f"{check.label(name)} must be a model name or an object, got {describe(value)}",
+                )
         else:
             check.expect_object(name)
 
@@ -457,10 +584,12 @@ def expect_int(report: Report, value: Any, pointer: str, label: str, minimum: in
     if is_int(value) and value >= minimum:
         return True
     wanted = {0: "a non-negative integer", 1: "a positive integer"}.get(
-        minimum, f"an integer of at least {minimum}")
+        minimum, f"an integer of at least {minimum}"
+    )
     code = "INVALID_VALUE" if is_int(value) else "INVALID_TYPE"
-    report.error(code, pointer, f"{label} must be {wanted}, got {describe(value)}"
-                 f"{_unquote_hint(value)}")
+    report.error(
+        code, pointer, f"{label} must be {wanted}, got {describe(value)}{_unquote_hint(value)}"
+    )
     return False
 
 

@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, TypeAlias, assert_never
@@ -548,35 +549,21 @@ def _is_definite(segment: Segment, leaf: bool) -> bool:
 
 # ---------------------------------------------------------------------- evaluate
 
-Cont: TypeAlias = Callable[[Any, Any, list[Any]], None]
-Runner: TypeAlias = Callable[[Any, Any], Any]
+Runner: TypeAlias = Callable[..., Any]  # (value, root=None) -> value | list
+Stage: TypeAlias = Callable[[list[Any], Any], list[Any]]  # (nodes, root) -> nodes
 _UNDEFINED: Final = object()
-_dict_get: Final = dict.__getitem__
-_list_get: Final = list.__getitem__
-
-
-def _emit(value: Any, root: Any, out: list[Any]) -> None:
-    out.append(value)
-
-
-def _getters(segments: tuple[Segment, ...]) -> tuple[tuple[Callable[[Any, Any], Any], Any], ...]:
-    """Name -> ``dict.__getitem__``, Index -> ``list.__getitem__``: the type check is free."""
-    return tuple(
-        (_dict_get, s.name) if isinstance(s, Name) else (_list_get, s.index)  # type: ignore[union-attr]
-        for s in segments
-    )
+_SKIPPED: Final = object()
 
 
 def _definite_runner(segments: tuple[Segment, ...]) -> Runner:
     merge = segments[-1] if segments and isinstance(segments[-1], Names) else None
-    steps = _getters(segments[:-1] if merge else segments)
-    walk = _walker(steps)
+    walk = _walker(segments[:-1] if merge else segments)
     if merge is None:
         return walk
     names = merge.names
 
-    def run(data: Any, root: Any) -> Any:
-        node = walk(data, root)
+    def run(data: Any, root: Any = None) -> Any:
+        node = walk(data)
         if not isinstance(node, dict):
             raise NoResults
         return {name: node[name] for name in names if name in node}
@@ -584,199 +571,184 @@ def _definite_runner(segments: tuple[Segment, ...]) -> Runner:
     return run
 
 
-def _walker(steps: tuple[tuple[Callable[[Any, Any], Any], Any], ...]) -> Runner:
-    """Specialised closures for short paths: ``$.a.b[0].c`` is four C-level lookups."""
-    if not steps:
-        return lambda data, root: data
-    if len(steps) == 1:
-        ((get1, key1),) = steps
+def _walker(segments: tuple[Segment, ...], out_of_range: Any = NoResults) -> Runner:
+    """One generated function of plain subscripts: ``$.a.b[0].c`` costs four C lookups.
 
-        def run1(data: Any, root: Any) -> Any:
-            try:
-                return get1(data, key1)
-            except (KeyError, IndexError, TypeError):
-                raise NoResults from None
-
-        return run1
-    if len(steps) == 2:
-        (get1, key1), (get2, key2) = steps
-
-        def run2(data: Any, root: Any) -> Any:
-            try:
-                return get2(get1(data, key1), key2)
-            except (KeyError, IndexError, TypeError):
-                raise NoResults from None
-
-        return run2
-
-    def run(data: Any, root: Any) -> Any:
-        try:
-            for get, key in steps:
-                data = get(data, key)
-        except (KeyError, IndexError, TypeError):
-            raise NoResults from None
-        return data
-
+    A name step subscripts directly (a list or a string refuses a ``str`` key with
+    TypeError); an index step checks for a list first, since ``"abc"[0]`` would succeed.
+    The generated source holds no user text: names and indices are passed as ``k0``,
+    ``k1``... so any name is safe. ``out_of_range`` is what an index past the end gives:
+    NoResults for a definite path, a marker before the indefinite part of a path (Jayway
+    skips an index out of range silently, so such a path selects nothing).
+    """
+    if not segments:
+        return lambda data, root=None: data
+    keys: dict[str, Any] = {}
+    lines = ["def run(data, root=None):", "    x = data", "    try:"]
+    for i, segment in enumerate(segments):
+        if isinstance(segment, Index):
+            lines.append("        if x.__class__ is not list: raise NoResults")
+            keys[f"k{i}"] = segment.index
+        else:
+            assert isinstance(segment, Name)
+            keys[f"k{i}"] = segment.name
+        lines.append(f"        x = x[k{i}]")
+    lines += [
+        "    except (KeyError, TypeError):",
+        "        raise NoResults from None",
+        "    except IndexError:",
+        "        if out_of_range is NoResults: raise NoResults from None",
+        "        return out_of_range",
+        "    return x",
+    ]
+    namespace: dict[str, Any] = {"NoResults": NoResults, "out_of_range": out_of_range, **keys}
+    exec("\n".join(lines), namespace)  # the source is built from constants only
+    run: Runner = namespace["run"]
     return run
 
 
 def _indefinite_runner(segments: tuple[Segment, ...]) -> Runner:
-    first = next(i for i, s in enumerate(segments) if not _is_definite(s, i == len(segments) - 1))
-    steps = _getters(segments[:first])
-    tail = _build_tail(segments[first:])
+    last = len(segments) - 1
+    first = next(i for i, s in enumerate(segments) if not _is_definite(s, i == last))
+    prefix = _walker(segments[:first], out_of_range=_SKIPPED)
+    stages = tuple(
+        _stage(segment, leaf=first + i == last, strict=i == 0)
+        for i, segment in enumerate(segments[first:])
+    )
+    missing = _UNDEFINED
 
-    def run(data: Any, root: Any) -> list[Any]:
-        try:
-            for get, key in steps:
-                data = get(data, key)
-        except IndexError:  # Jayway skips an index out of range silently
+    def run(data: Any, root: Any = missing) -> list[Any]:
+        if root is missing:
+            root = data
+        node = prefix(data)
+        if node is _SKIPPED:
             return []
-        except (KeyError, TypeError):
-            raise NoResults from None
-        out: list[Any] = []
-        tail(data, root, out)
-        return out
+        nodes = [node]
+        for stage in stages:
+            nodes = stage(nodes, root)
+        return nodes
 
     return run
 
 
-def _build_tail(segments: tuple[Segment, ...]) -> Cont:
-    """Continuation-passing closures; the first step runs strictly (its upstream is definite)."""
-    cont: Cont = _emit
-    last = len(segments) - 1
-    for i in range(last, -1, -1):
-        cont = _step(segments[i], cont, leaf=i == last, strict=i == 0)
-    return cont
-
-
-def _step(segment: Segment, nxt: Cont, leaf: bool, strict: bool) -> Cont:
+def _stage(segment: Segment, leaf: bool, strict: bool) -> Stage:
+    """One step applied to every node; ``strict`` = Jayway's "upstream is definite" checks."""
+    missing = _UNDEFINED
     match segment:
         case Name(name=name):
-
-            def name_step(value: Any, root: Any, out: list[Any]) -> None:
-                if isinstance(value, dict) and name in value:
-                    nxt(value[name], root, out)
-
-            return name_step
+            return lambda nodes, root: [
+                x
+                for v in nodes
+                if v.__class__ is dict and (x := v.get(name, missing)) is not missing
+            ]
         case Names(names=names) if leaf:
 
-            def merge_step(value: Any, root: Any, out: list[Any]) -> None:
-                if isinstance(value, dict):
-                    nxt({n: value[n] for n in names if n in value}, root, out)
-                elif strict:
+            def merge(nodes: list[Any], root: Any) -> list[Any]:
+                if strict and nodes[0].__class__ is not dict:
                     raise NoResults
+                return [{n: v[n] for n in names if n in v} for v in nodes if v.__class__ is dict]
 
-            return merge_step
+            return merge
         case Names(names=names):
 
-            def names_step(value: Any, root: Any, out: list[Any]) -> None:
-                if isinstance(value, dict):
-                    for n in names:
-                        if n in value:
-                            nxt(value[n], root, out)
-                elif strict:
+            def members(nodes: list[Any], root: Any) -> list[Any]:
+                if strict and nodes[0].__class__ is not dict:
                     raise NoResults
+                return [v[n] for v in nodes if v.__class__ is dict for n in names if n in v]
 
-            return names_step
+            return members
         case Index() | Indices() | Slice():
             pick = _index_picker(segment)
 
-            def index_step(value: Any, root: Any, out: list[Any]) -> None:
-                if isinstance(value, list):
-                    for item in pick(value):
-                        nxt(item, root, out)
-                elif strict:
+            def indices(nodes: list[Any], root: Any) -> list[Any]:
+                if strict and nodes[0].__class__ is not list:
                     raise NoResults
+                return [x for v in nodes if v.__class__ is list for x in pick(v)]
 
-            return index_step
+            return indices
         case Wildcard():
 
-            def wildcard_step(value: Any, root: Any, out: list[Any]) -> None:
-                if isinstance(value, dict):
-                    for item in value.values():
-                        nxt(item, root, out)
-                elif isinstance(value, list):
-                    for item in value:
-                        nxt(item, root, out)
+            def children(nodes: list[Any], root: Any) -> list[Any]:
+                out: list[Any] = []
+                for v in nodes:
+                    if v.__class__ is dict:
+                        out.extend(v.values())
+                    elif v.__class__ is list:
+                        out.extend(v)
+                return out
 
-            return wildcard_step
+            return children
         case Filter(expression=expression):
             test = _compile_expression(expression)
 
-            def filter_step(value: Any, root: Any, out: list[Any]) -> None:
-                if isinstance(value, list):
-                    for item in value:
-                        if test(item, root):
-                            nxt(item, root, out)
-                elif isinstance(value, dict):
-                    if test(value, root):
-                        nxt(value, root, out)
-                elif strict:
-                    raise NoResults
+            def select(nodes: list[Any], root: Any) -> list[Any]:
+                out: list[Any] = []
+                for v in nodes:
+                    if v.__class__ is list:
+                        out.extend([x for x in v if test(x, root)])
+                    elif v.__class__ is dict:
+                        if test(v, root):
+                            out.append(v)
+                    elif strict:
+                        raise NoResults
+                return out
 
-            return filter_step
+            return select
         case Descendant(target=target):
-            return _descendant_step(target, nxt, leaf)
+            return _descendant_stage(target, leaf)
         case _:
             assert_never(segment)
 
 
-def _index_picker(segment: Index | Indices | Slice) -> Callable[[list[Any]], Iterator[Any]]:
+def _index_picker(segment: Index | Indices | Slice) -> Callable[[list[Any]], list[Any]]:
     """Jayway's ``handleArrayIndex`` loop: an index outside ``-len..len-1`` is skipped."""
 
-    def at(items: list[Any], indices: Any) -> Iterator[Any]:
+    def at(items: list[Any], indices: Iterable[int]) -> list[Any]:
         size = len(items)
-        for index in indices:
-            if -size <= index < size:
-                yield items[index]
+        return [items[i] for i in indices if -size <= i < size]
 
     if isinstance(segment, Index):
         single = (segment.index,)
         return lambda items: at(items, single)
     if isinstance(segment, Indices):
-        indices = segment.indices
-        return lambda items: at(items, indices)
+        several = segment.indices
+        return lambda items: at(items, several)
     start, stop = segment.start, segment.stop
     if start is None:
         assert stop is not None
         end = stop
-
-        def slice_to(items: list[Any]) -> Iterator[Any]:
-            limit = end + len(items) if end < 0 else end
-            return iter(items[: max(0, min(len(items), limit))])
-
-        return slice_to
+        return lambda items: items[: max(0, min(len(items), end + len(items) if end < 0 else end))]
     begin = start
     if stop is None:
-
-        def slice_from(items: list[Any]) -> Iterator[Any]:
-            return iter(items[max(0, begin + len(items) if begin < 0 else begin) :])
-
-        return slice_from
-    end = stop
-    return lambda items: at(items, range(begin, min(len(items), end)))
+        return lambda items: items[max(0, begin + len(items) if begin < 0 else begin) :]
+    finish = stop
+    return lambda items: at(items, range(begin, min(len(items), finish)))
 
 
-def _descendant_step(target: Segment, nxt: Cont, leaf: bool) -> Cont:
-    """Jayway's ScanPathToken: test every node (pre-order), apply the target where it fits."""
-    apply = _step(target, nxt, leaf, strict=False)
+def _descendant_stage(target: Segment, leaf: bool) -> Stage:
+    """Jayway's ScanPathToken: test every node (pre-order), apply the target where it fits.
+
+    When more steps follow an array-shaped target (``$..[0].x``), Jayway hands every
+    element of a matching array to those steps, skipping the target itself.
+    """
+    apply = _stage(target, leaf, strict=False)
     matches: Callable[[Any, Any], bool]
     arrays_skip_target = not leaf
     match target:
         case Name(name=name):
 
             def matches(node: Any, root: Any) -> bool:
-                return isinstance(node, dict) and name in node
+                return node.__class__ is dict and name in node
 
         case Names(names=names):
 
             def matches(node: Any, root: Any) -> bool:
-                return isinstance(node, dict) and all(n in node for n in names)
+                return node.__class__ is dict and all(n in node for n in names)
 
         case Index() | Indices() | Slice():
 
             def matches(node: Any, root: Any) -> bool:
-                return isinstance(node, list)
+                return node.__class__ is list
 
         case Wildcard():
 
@@ -791,22 +763,24 @@ def _descendant_step(target: Segment, nxt: Cont, leaf: bool) -> Cont:
             assert_never(target)
 
     def walk(node: Any, root: Any, out: list[Any]) -> None:
-        if isinstance(node, dict):
+        if node.__class__ is dict:
             if matches(node, root):
-                apply(node, root, out)
+                out.extend(apply([node], root))
             for child in node.values():
                 walk(child, root, out)
-        elif isinstance(node, list):
+        elif node.__class__ is list:
             if matches(node, root):
-                if arrays_skip_target:
-                    for item in node:
-                        nxt(item, root, out)
-                else:
-                    apply(node, root, out)
+                out.extend(node if arrays_skip_target else apply([node], root))
             for child in node:
                 walk(child, root, out)
 
-    return walk
+    def descend(nodes: list[Any], root: Any) -> list[Any]:
+        out: list[Any] = []
+        for node in nodes:
+            walk(node, root, out)
+        return out
+
+    return descend
 
 
 # ----------------------------------------------------------------- filter logic
@@ -860,6 +834,11 @@ def _compile_operand(operand: SubPath | Constant) -> Operand:
     if isinstance(operand, Constant):
         value = operand.value
         return lambda item, root: value
+    missing = _UNDEFINED
+    segments = operand.segments
+    if operand.relative and len(segments) == 1 and isinstance(segments[0], Name):
+        name = segments[0].name  # "@.price": the common case, one dict lookup
+        return lambda item, root: item.get(name, missing) if item.__class__ is dict else missing
     _, run = _compile_subpath(operand)
     relative = operand.relative
 
@@ -867,9 +846,17 @@ def _compile_operand(operand: SubPath | Constant) -> Operand:
         try:
             return run(item if relative else root, root)
         except NoResults:
-            return _UNDEFINED
+            return missing
 
     return read
+
+
+_ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def _compile_compare(op: str, left: SubPath | Constant, right: SubPath | Constant) -> Test:
@@ -880,15 +867,21 @@ def _compile_compare(op: str, left: SubPath | Constant, right: SubPath | Constan
 
         def equals(item: Any, root: Any) -> bool:
             a, b = read_left(item, root), read_right(item, root)
+            if a.__class__ is b.__class__ and (a.__class__ is str or a.__class__ is int):
+                return bool(a == b) != negate
             return _jayway_equals(a, b, right_text) != negate
 
         return equals
-    order: Callable[[Any, Any], bool] = {
-        "<": lambda x, y: x < y,
-        "<=": lambda x, y: x <= y,
-        ">": lambda x, y: x > y,
-        ">=": lambda x, y: x >= y,
-    }[op]
+    order = _ORDER[op]
+    if isinstance(right, Constant) and _is_number(right.value):
+        bound = right.value
+
+        def against_number(item: Any, root: Any) -> bool:
+            a = read_left(item, root)
+            kind = a.__class__
+            return (kind is int or kind is float) and order(a, bound)
+
+        return against_number
 
     def compare(item: Any, root: Any) -> bool:
         a, b = read_left(item, root), read_right(item, root)
@@ -1001,9 +994,7 @@ class Path:
 
     def evaluate(self, data: Any, context: Any = None) -> Any:
         """Definite path: the value (or :class:`NoResults`); indefinite path: a list."""
-        if self.is_context:
-            return self._run(context, context)
-        return self._run(data, data)
+        return self._run(context if self.is_context else data)
 
     def assign(self, data: Any, value: Any) -> Any:
         """ResultPath: a copy of ``data`` with ``value`` at this path (only the spine is copied).

@@ -126,14 +126,12 @@ class WorkflowEngine:
 
     def run(self, input: Any = None, *, execution_id: str | None = None) -> WorkflowResult:
         """Run to the end and return the result; use :meth:`arun` inside an event loop."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(self.arun(input, execution_id=execution_id))
-        raise RuntimeError(
-            "WorkflowEngine.run() was called from a running event loop; "
-            "use 'await engine.arun(...)' there instead"
-        )
+        if _loop_running():
+            raise RuntimeError(
+                "WorkflowEngine.run() was called from a running event loop; "
+                "use 'await engine.arun(...)' there instead"
+            )
+        return asyncio.run(self.arun(input, execution_id=execution_id))
 
     async def arun(self, input: Any = None, *, execution_id: str | None = None) -> WorkflowResult:
         machine = self._compiled()
@@ -203,6 +201,14 @@ class WorkflowEngine:
             for task in (run, sleeper):
                 if not task.done():
                     task.cancel()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _stem(source: str) -> str:

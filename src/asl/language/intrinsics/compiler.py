@@ -29,7 +29,6 @@ from asl.language.intrinsics.ast import (
     StringLiteral,
 )
 from asl.language.intrinsics.parser import parse
-from asl.language.intrinsics.render import to_json
 from asl.language.intrinsics.signature import Failure, FunctionSpec, PathMiss, checked
 from asl.language.intrinsics.table import FUNCTIONS
 from asl.language.intrinsics.template import FORMAT, Template, parse_template
@@ -84,18 +83,9 @@ def _top_level(text: str, root: Closure) -> Evaluator:
         try:
             return root(data, context)
         except Failure as failure:
-            raise ASLError(RUNTIME, prefix + failure.message(data, _cause_json)) from None
+            raise ASLError(RUNTIME, prefix + failure.message(data, context)) from None
 
     return evaluate
-
-
-def _cause_json(value: Any) -> str:
-    """The state input as AWS prints it in a cause (shared wording when available)."""
-    try:
-        from asl.language.causes import json_for_cause
-    except ImportError:  # pragma: no cover - causes.py is written alongside
-        return to_json(value)
-    return json_for_cause(value)
 
 
 class _Compiler:
@@ -131,7 +121,7 @@ class _Compiler:
             except NoResults:
                 if missing_is_null:
                     return None
-                raise PathMiss(field_text) from None
+                raise PathMiss(field_text, path) from None
 
         return value
 

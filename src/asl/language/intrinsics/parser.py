@@ -69,7 +69,8 @@ class _Parser:
             if separator.kind is Kind.RPAREN:
                 return Call(name.text, tuple(args), name.column)
             if separator.kind is not Kind.COMMA:
-                raise self._error(f"expected ',' or ')' but found {_describe(separator)}", separator)
+                found = _describe(separator)
+                raise self._error(f"expected ',' or ')' but found {found}", separator)
 
     def _argument(self) -> Argument:
         token = self._peek()

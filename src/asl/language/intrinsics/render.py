@@ -10,40 +10,11 @@ Jackson's too: ``1`` and ``1.0`` differ, ``true`` is not ``1``.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+from asl.language.causes import java_double
 
-
-def java_double(value: float) -> str:
-    """``Double.toString``: plain between 1e-3 and 1e7, else ``d.dddE±n``."""
-    if value != value or value in (math.inf, -math.inf):
-        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-    if value == 0.0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    magnitude = abs(value)
-    if 1e-3 <= magnitude < 1e7:
-        return repr(value)  # Python's repr is plain and shortest in this range too
-    digits, exponent = _shortest_digits(magnitude)
-    mantissa = digits[0] + "." + (digits[1:] or "0")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{mantissa}E{exponent}"
-
-
-def _shortest_digits(magnitude: float) -> tuple[str, int]:
-    """The shortest round-tripping digits and the decimal exponent of the first one."""
-    text = repr(magnitude)
-    if "e" in text:
-        mantissa, _, exponent = text.partition("e")
-        digits = mantissa.replace(".", "").rstrip("0") or "0"
-        return digits, int(exponent)
-    whole, _, fraction = text.partition(".")
-    if whole != "0":
-        digits = (whole + fraction).rstrip("0")
-        return digits, len(whole) - 1
-    stripped = fraction.lstrip("0")
-    return stripped.rstrip("0"), -(len(fraction) - len(stripped)) - 1
+_encode_string = json.encoder.encode_basestring
 
 
 def format_text(value: Any) -> str:

@@ -19,6 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asl.language.causes import json_for_cause, path_failure_message
+from asl.language.paths import Path
+
 
 class Invalid(Exception):
     """Arguments a function cannot use; ``reason`` is shown only for ASL extensions."""
@@ -29,23 +32,30 @@ class Invalid(Exception):
 
 
 class Failure(Exception):
-    """A failure whose message is complete except, possibly, for the state input."""
+    """A failure whose message may still need the state input to be complete."""
 
-    def message(self, data: Any, render: Callable[[Any], str]) -> str:
+    def message(self, data: Any, context: Any) -> str:
         return str(self)
 
 
 class PathMiss(Failure):
-    """A path argument that selected nothing; AWS prints the whole state input."""
+    """A path argument that selected nothing; AWS prints the whole state input.
 
-    def __init__(self, field_text: str) -> None:
+    ``field_text`` is the path as AWS names it (a ``$$`` path loses one ``$``).
+    """
+
+    def __init__(self, field_text: str, path: Path) -> None:
         super().__init__(field_text)
         self.field_text = field_text
+        self.path = path
 
-    def message(self, data: Any, render: Callable[[Any], str]) -> str:
+    def message(self, data: Any, context: Any) -> str:
+        failure = self.path.failure(data, context)
+        if failure.kind == "not_array":  # AWS lets Jayway's own message through here
+            return path_failure_message(failure)
         return (
             f"The JsonPath argument for the field '{self.field_text}' "
-            f"could not be found in the input '{render(data)}'"
+            f"could not be found in the input '{json_for_cause(data)}'"
         )
 
 

@@ -10,6 +10,7 @@ the event id #N). ...").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from asl.language.errors import ASLError
@@ -40,8 +41,49 @@ def _reads_context(raw: dict[str, Any], fields: tuple[str, ...]) -> bool:
     return any(isinstance(raw.get(f), str) and raw[f].startswith("$$") for f in fields)
 
 
+Prepare = Callable[[Any, Any], Any]
+Finish = Callable[[Any, Any, Any], Any]
+Step = Callable[[Any, Scope, int], "Transition"]
+
+
+def compose_prepare(input_path: Selector | None, parameters: Payload | None) -> Prepare | None:
+    """InputPath then Parameters as one function; None when both are absent."""
+    if parameters is None:
+        return input_path
+    build = parameters.evaluate
+    if input_path is None:
+        return build
+    select = input_path
+    return lambda data, context: build(select(data, context), context)
+
+
+def compose_finish(
+    selector: Payload | None, result_path: ResultApplier | None, output_path: Selector | None
+) -> Finish | None:
+    """ResultSelector, ResultPath then OutputPath as one function; None when all are absent."""
+    if selector is None and result_path is None and output_path is None:
+        return None
+    shape = selector.evaluate if selector is not None else None
+
+    def finish(state_input: Any, result: Any, context: Any) -> Any:
+        if shape is not None:
+            result = shape(result, context)
+        if result_path is not None:
+            result = result_path(state_input, result)
+        if output_path is not None:
+            result = output_path(result, context)
+        return result
+
+    return finish
+
+
 class State:
-    """A compiled state. Subclasses set the class attributes and implement step or run."""
+    """A compiled state.
+
+    Synchronous states provide ``step`` (often a closure specialised for the
+    fields the state actually has, built once: the per-transition cost is
+    what the engine's speed is made of); the others override ``run``.
+    """
 
     type: ClassVar[str]
     is_sync: ClassVar[bool] = True
@@ -49,62 +91,46 @@ class State:
     exited_event: ClassVar[str | None]
     has_parameters: ClassVar[bool] = False
     has_result: ClassVar[bool] = False  # ResultSelector / ResultPath
+    step: Step
 
     def __init__(self, name: str, raw: dict[str, Any]) -> None:
         self.name = name
         self.next: str | None = raw.get("Next")
-        self.input_path: Selector | None = compile_selector(raw, "InputPath")
-        self.output_path: Selector | None = compile_selector(raw, "OutputPath")
-        self.parameters: Payload | None = None
-        self.result_selector: Payload | None = None
-        self.result_path: ResultApplier | None = None
+        input_path = compile_selector(raw, "InputPath")
+        output_path = compile_selector(raw, "OutputPath")
+        parameters: Payload | None = None
+        result_selector: Payload | None = None
+        result_path: ResultApplier | None = None
         needs_context = _reads_context(raw, ("InputPath", "OutputPath"))
         if self.has_parameters and "Parameters" in raw:
-            self.parameters = compile_payload(raw["Parameters"])
-            needs_context = needs_context or self.parameters.uses_context
+            parameters = compile_payload(raw["Parameters"])
+            needs_context = needs_context or parameters.uses_context
         if self.has_result:
             if "ResultSelector" in raw:
-                self.result_selector = compile_payload(raw["ResultSelector"])
-                needs_context = needs_context or self.result_selector.uses_context
-            self.result_path = compile_result_path(raw)
+                result_selector = compile_payload(raw["ResultSelector"])
+                needs_context = needs_context or result_selector.uses_context
+            result_path = compile_result_path(raw)
         self.needs_context = needs_context
-
-    # -- the pipeline -------------------------------------------------------------------
-
-    def context(self, scope: Scope, entered: int, retry_count: int = 0) -> Any:
-        if not self.needs_context:
-            return None
-        return scope.context_object(self.name, entered, retry_count)
+        self.prepare_fn = compose_prepare(input_path, parameters)
+        self.finish_fn = compose_finish(result_selector, result_path, output_path)
 
     def prepare(self, data: Any, context: Any, entered: int) -> Any:
         """InputPath, then Parameters: the effective input of the state's work."""
+        if self.prepare_fn is None:
+            return data
         try:
-            if self.input_path is not None:
-                data = self.input_path(data, context)
-            if self.parameters is not None:
-                data = self.parameters.evaluate(data, context)
+            return self.prepare_fn(data, context)
         except ASLError as error:
             raise located(error, self.name, entered) from None
-        return data
 
     def finish(self, state_input: Any, result: Any, context: Any, entered: int) -> Any:
         """ResultSelector, ResultPath (into the raw input), then OutputPath."""
+        if self.finish_fn is None:
+            return result
         try:
-            if self.result_selector is not None:
-                result = self.result_selector.evaluate(result, context)
-            if self.result_path is not None:
-                result = self.result_path(state_input, result)
-            if self.output_path is not None:
-                result = self.output_path(result, context)
+            return self.finish_fn(state_input, result, context)
         except ASLError as error:
             raise located(error, self.name, entered) from None
-        return result
-
-    # -- execution ----------------------------------------------------------------------
-
-    def step(self, data: Any, scope: Scope, entered: int) -> Transition:
-        """Run a synchronous state (no I/O, no waiting)."""
-        raise NotImplementedError
 
     async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
         """Run a state that may wait (agents, Wait, Map, Parallel)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from asl.language.choice import Rule, compile_rule
+from asl.language.choice import compile_rule
 from asl.language.errors import NO_CHOICE_MATCHED, ASLError
 from asl.runtime.execution import Scope
 from asl.runtime.states.base import State, Transition, located
@@ -17,22 +17,31 @@ class ChoiceState(State):
 
     def __init__(self, name: str, raw: dict[str, Any]) -> None:
         super().__init__(name, raw)
-        self.rules: list[tuple[Rule, str]] = [
+        compiled = [
             (compile_rule(rule, f"/States/{name}/Choices/{index}"), rule["Next"])
             for index, rule in enumerate(raw["Choices"])
         ]
-        self.default: str | None = raw.get("Default")
-        self.needs_context = self.needs_context or any(r.uses_context for r, _ in self.rules)
+        rules = [(rule.evaluate, target) for rule, target in compiled]
+        default: str | None = raw.get("Default")
+        needs_context = self.needs_context or any(rule.uses_context for rule, _ in compiled)
+        self.needs_context = needs_context
+        prepare, finish = self.prepare_fn, self.finish_fn
 
-    def step(self, data: Any, scope: Scope, entered: int) -> Transition:
-        context = scope.context_object(self.name, entered, 0) if self.needs_context else None
-        effective = self.prepare(data, context, entered)
-        try:
-            for rule, target in self.rules:
-                if rule.evaluate(effective, context):
-                    return self.finish(effective, effective, context, entered), target
-        except ASLError as error:
-            raise located(error, self.name, entered) from None
-        if self.default is None:
-            raise located(ASLError(NO_CHOICE_MATCHED, "No Matches!"), self.name, entered)
-        return self.finish(effective, effective, context, entered), self.default
+        def step(data: Any, scope: Scope, entered: int) -> Transition:
+            context = scope.context_object(name, entered, 0) if needs_context else None
+            try:
+                effective = data if prepare is None else prepare(data, context)
+                for matches, target in rules:
+                    if matches(effective, context):
+                        break
+                else:
+                    if default is None:
+                        raise ASLError(NO_CHOICE_MATCHED, "No Matches!")
+                    target = default
+                if finish is not None:
+                    effective = finish(effective, effective, context)
+            except ASLError as error:
+                raise located(error, name, entered) from None
+            return effective, target
+
+        self.step = step

@@ -52,8 +52,9 @@ class FailState(State):
         self.error, error_context = _resolver(raw, "Error")
         self.cause, cause_context = _resolver(raw, "Cause")
         self.needs_context = error_context or cause_context
+        self.step = self._step
 
-    def step(self, data: Any, scope: Scope, entered: int) -> Transition:
+    def _step(self, data: Any, scope: Scope, entered: int) -> Transition:
         context = scope.context_object(self.name, entered, 0) if self.needs_context else None
         try:
             error = self.error(data, context) if self.error else None

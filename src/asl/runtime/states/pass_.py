@@ -5,10 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from asl.language.errors import ASLError
 from asl.runtime.execution import Scope
-from asl.runtime.states.base import State, Transition
-
-_NO_RESULT = object()
+from asl.runtime.states.base import State, Transition, located
 
 
 class PassState(State):
@@ -20,13 +19,22 @@ class PassState(State):
 
     def __init__(self, name: str, raw: dict[str, Any]) -> None:
         super().__init__(name, raw)
-        self.result = raw.get("Result", _NO_RESULT)
-        self.result_is_container = isinstance(self.result, dict | list)
+        prepare, finish, needs_context = self.prepare_fn, self.finish_fn, self.needs_context
+        following = self.next
+        has_result = "Result" in raw
+        fixed = raw.get("Result")
+        fresh = isinstance(fixed, dict | list)  # a new copy each time: agents may change it
 
-    def step(self, data: Any, scope: Scope, entered: int) -> Transition:
-        context = scope.context_object(self.name, entered, 0) if self.needs_context else None
-        result = self.prepare(data, context, entered)
-        if self.result is not _NO_RESULT:
-            # A fresh copy each time: the output may be changed by an agent later on.
-            result = copy.deepcopy(self.result) if self.result_is_container else self.result
-        return self.finish(data, result, context, entered), self.next
+        def step(data: Any, scope: Scope, entered: int) -> Transition:
+            context = scope.context_object(name, entered, 0) if needs_context else None
+            try:
+                result = data if prepare is None else prepare(data, context)
+                if has_result:
+                    result = copy.deepcopy(fixed) if fresh else fixed
+                if finish is not None:
+                    result = finish(data, result, context)
+            except ASLError as error:
+                raise located(error, name, entered) from None
+            return result, following
+
+        self.step = step

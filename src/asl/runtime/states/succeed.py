@@ -13,6 +13,10 @@ class SucceedState(State):
     entered_event = "SucceedStateEntered"
     exited_event = "SucceedStateExited"
 
-    def step(self, data: Any, scope: Scope, entered: int) -> Transition:
+    def __init__(self, name: str, raw: dict[str, Any]) -> None:
+        super().__init__(name, raw)
+        self.step = self._step
+
+    def _step(self, data: Any, scope: Scope, entered: int) -> Transition:
         context = scope.context_object(self.name, entered, 0) if self.needs_context else None
         return self.finish(data, self.prepare(data, context, entered), context, entered), None
