@@ -9,8 +9,14 @@ from tests.runtime.conftest import machine
 
 LOOP = machine(
     ("Inc", {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Check"}),
-    ("Check", {"Type": "Choice", "Choices": [
-        {"Variable": "$.i", "NumericLessThan": 5, "Next": "Inc"}], "Default": "Done"}),
+    (
+        "Check",
+        {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.i", "NumericLessThan": 5, "Next": "Inc"}],
+            "Default": "Done",
+        },
+    ),
     ("Done", {"Type": "Succeed"}),
 )
 
@@ -20,15 +26,29 @@ def test_choice_loop_until_condition(run: Any) -> None:
 
 
 def test_no_choice_matched_fails(run: Any) -> None:
-    definition = machine(("C", {"Type": "Choice", "Choices": [
-        {"Variable": "$.x", "StringEquals": "a", "Next": "S"}]}), ("S", {"Type": "Succeed"}))
+    definition = machine(
+        (
+            "C",
+            {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEquals": "a", "Next": "S"}]},
+        ),
+        ("S", {"Type": "Succeed"}),
+    )
     result = run(definition, {"x": "b"})
     assert result.error == "States.NoChoiceMatched"
 
 
 def test_choice_output_path_applies_to_input(run: Any) -> None:
-    definition = machine(("C", {"Type": "Choice", "OutputPath": "$.keep", "Choices": [
-        {"Variable": "$.x", "IsPresent": True, "Next": "S"}]}), ("S", {"Type": "Succeed"}))
+    definition = machine(
+        (
+            "C",
+            {
+                "Type": "Choice",
+                "OutputPath": "$.keep",
+                "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "S"}],
+            },
+        ),
+        ("S", {"Type": "Succeed"}),
+    )
     assert run(definition, {"x": 1, "keep": {"k": 2}}).output == {"k": 2}
 
 

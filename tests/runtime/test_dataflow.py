@@ -54,8 +54,14 @@ def test_output_path_null_gives_empty_object(run: Any) -> None:
 
 
 def test_input_path_and_output_path_select(run: Any) -> None:
-    state = {"Type": "Pass", "InputPath": "$.in", "ResultPath": "$.r", "OutputPath": "$.r",
-             "Result": 5, "End": True}
+    state = {
+        "Type": "Pass",
+        "InputPath": "$.in",
+        "ResultPath": "$.r",
+        "OutputPath": "$.r",
+        "Result": 5,
+        "End": True,
+    }
     assert run(machine(("P", state)), {"in": {"x": 1}}).output == 5
 
 
@@ -100,12 +106,19 @@ def test_input_path_selecting_nothing_fails(run: Any) -> None:
 def test_context_object_is_available_to_parameters(run: Any) -> None:
     state = {
         "Type": "Pass",
-        "Parameters": {"id.$": "$$.Execution.Id", "state.$": "$$.State.Name",
-                       "retry.$": "$$.State.RetryCount", "input.$": "$$.Execution.Input"},
+        "Parameters": {
+            "id.$": "$$.Execution.Id",
+            "state.$": "$$.State.Name",
+            "retry.$": "$$.State.RetryCount",
+            "input.$": "$$.Execution.Input",
+        },
         "End": True,
     }
     assert run(machine(("Here", state)), {"a": 1}).output == {
-        "id": "exec-1", "state": "Here", "retry": 0, "input": {"a": 1}
+        "id": "exec-1",
+        "state": "Here",
+        "retry": 0,
+        "input": {"a": 1},
     }
 
 

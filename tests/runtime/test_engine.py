@@ -13,21 +13,42 @@ import asl
 from asl import AgentRegistry, ASLError, ValidationError, WorkflowEngine
 from tests.runtime.conftest import machine
 
-HELLO = machine(("Hi", {"Type": "Pass", "Parameters": {"greeting.$": "States.Format('Hello, {}!', $.name)"},
-                        "End": True}))
+HELLO = machine(
+    (
+        "Hi",
+        {
+            "Type": "Pass",
+            "Parameters": {"greeting.$": "States.Format('Hello, {}!', $.name)"},
+            "End": True,
+        },
+    )
+)
 
 
 def test_public_api_is_exactly_the_contract() -> None:
-    assert sorted(asl.__all__) == sorted([
-        "ASLError", "AgentContext", "AgentError", "AgentRegistry", "AgentResult", "Diagnostic",
-        "Usage", "ValidationError", "WorkflowEngine", "WorkflowResult", "__version__",
-    ])
+    assert sorted(asl.__all__) == sorted(
+        [
+            "ASLError",
+            "AgentContext",
+            "AgentError",
+            "AgentRegistry",
+            "AgentResult",
+            "Diagnostic",
+            "Usage",
+            "ValidationError",
+            "WorkflowEngine",
+            "WorkflowResult",
+            "__version__",
+        ]
+    )
 
 
 def test_run_from_dict() -> None:
     result = WorkflowEngine(HELLO).run({"name": "Ada"})
     assert (result.status, result.success, result.output) == (
-        "SUCCEEDED", True, {"greeting": "Hello, Ada!"}
+        "SUCCEEDED",
+        True,
+        {"greeting": "Hello, Ada!"},
     )
 
 
@@ -58,7 +79,7 @@ def test_run_inside_event_loop_points_to_arun() -> None:
     async def main() -> None:
         WorkflowEngine(HELLO).run({})
 
-    with pytest.raises(RuntimeError, match="use 'await engine.arun"):
+    with pytest.raises(RuntimeError, match=r"use 'await engine\.arun"):
         asyncio.run(main())
 
 
@@ -66,15 +87,14 @@ def test_validate_reports_unregistered_agent() -> None:
     engine = WorkflowEngine(machine(("T", {"Type": "Task", "Agent": "Nobody", "End": True})))
     with pytest.raises(ValidationError) as raised:
         engine.validate()
-    assert [(d.pointer, d.severity) for d in raised.value.errors] == [
-        ("/States/T/Agent", "error")
-    ]
+    assert [(d.pointer, d.severity) for d in raised.value.errors] == [("/States/T/Agent", "error")]
 
 
 def test_validate_passes_with_registered_agent() -> None:
     registry = AgentRegistry({"Somebody": lambda p: p})
-    engine = WorkflowEngine(machine(("T", {"Type": "Task", "Agent": "Somebody", "End": True})),
-                            registry)
+    engine = WorkflowEngine(
+        machine(("T", {"Type": "Task", "Agent": "Somebody", "End": True})), registry
+    )
     assert engine.validate() is None
 
 
@@ -86,13 +106,20 @@ def test_run_of_invalid_document_raises_validation_error() -> None:
 
 def test_hooks_see_every_state() -> None:
     seen: list[tuple[Any, ...]] = []
-    engine = WorkflowEngine(machine(("A", {"Type": "Pass", "Next": "B"}),
-                                    ("B", {"Type": "Pass", "Result": 1, "End": True})))
+    engine = WorkflowEngine(
+        machine(
+            ("A", {"Type": "Pass", "Next": "B"}), ("B", {"Type": "Pass", "Result": 1, "End": True})
+        )
+    )
     engine.on_state_enter(lambda name, data: seen.append(("enter", name, data)))
     engine.on_state_exit(lambda name, output, seconds: seen.append(("exit", name, output)))
     engine.run({"x": 0})
-    assert seen == [("enter", "A", {"x": 0}), ("exit", "A", {"x": 0}),
-                    ("enter", "B", {"x": 0}), ("exit", "B", 1)]
+    assert seen == [
+        ("enter", "A", {"x": 0}),
+        ("exit", "A", {"x": 0}),
+        ("enter", "B", {"x": 0}),
+        ("exit", "B", 1),
+    ]
 
 
 def test_failing_hook_does_not_break_the_run() -> None:

@@ -22,8 +22,10 @@ ECHO = sub(("E", {"Type": "Pass", "End": True}))
 
 def test_map_runs_each_item_and_keeps_order(run: Any) -> None:
     inner = sub(("P", {"Type": "Pass", "Parameters": {"y.$": "$.x"}, "End": True}))
-    result = run(machine(("M", map_state(inner, ItemsPath="$.items"))),
-                 {"items": [{"x": 1}, {"x": 2}, {"x": 3}]})
+    result = run(
+        machine(("M", map_state(inner, ItemsPath="$.items"))),
+        {"items": [{"x": 1}, {"x": 2}, {"x": 3}]},
+    )
     assert result.output == [{"y": 1}, {"y": 2}, {"y": 3}]
 
 
@@ -33,20 +35,30 @@ def test_map_passes_scalar_items_unwrapped(run: Any) -> None:
 
 def test_item_selector_sees_map_item_context_and_input(run: Any) -> None:
     selector = {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "k.$": "$.k"}
-    result = run(machine(("M", map_state(ECHO, ItemsPath="$.xs", ItemSelector=selector))),
-                 {"xs": ["a", "b"], "k": 9})
+    result = run(
+        machine(("M", map_state(ECHO, ItemsPath="$.xs", ItemSelector=selector))),
+        {"xs": ["a", "b"], "k": 9},
+    )
     assert result.output == [{"i": 0, "v": "a", "k": 9}, {"i": 1, "v": "b", "k": 9}]
 
 
 def test_legacy_iterator_and_parameters(run: Any) -> None:
-    state = {"Type": "Map", "Iterator": ECHO, "Parameters": {"v.$": "$$.Map.Item.Value"},
-             "End": True}
+    state = {
+        "Type": "Map",
+        "Iterator": ECHO,
+        "Parameters": {"v.$": "$$.Map.Item.Value"},
+        "End": True,
+    }
     assert run(machine(("M", state)), [5, 6]).output == [{"v": 5}, {"v": 6}]
 
 
 def test_map_result_selector_and_result_path(run: Any) -> None:
-    state = map_state(ECHO, ItemsPath="$.xs", ResultSelector={"n.$": "States.ArrayLength($)"},
-                      ResultPath="$.count")
+    state = map_state(
+        ECHO,
+        ItemsPath="$.xs",
+        ResultSelector={"n.$": "States.ArrayLength($)"},
+        ResultPath="$.count",
+    )
     assert run(machine(("M", state)), {"xs": [1, 2]}).output == {"xs": [1, 2], "count": {"n": 2}}
 
 
@@ -96,8 +108,12 @@ def test_item_failure_fails_map_and_reaches_its_catch(run: Any) -> None:
 
     inner = sub(("T", {"Type": "Task", "Agent": "A", "End": True}))
     definition = machine(
-        ("M", map_state(inner, Catch=[{"ErrorEquals": ["Item.Bad"], "ResultPath": "$.err",
-                                       "Next": "H"}])),
+        (
+            "M",
+            map_state(
+                inner, Catch=[{"ErrorEquals": ["Item.Bad"], "ResultPath": "$.err", "Next": "H"}]
+            ),
+        ),
         ("H", {"Type": "Pass", "End": True}),
     )
     definition["States"]["M"]["ItemsPath"] = "$.xs"
@@ -114,21 +130,32 @@ def test_retry_inside_an_iteration(run: Any) -> None:
             raise AgentError("Flaky", "")
         return parameters
 
-    inner = sub(("T", {"Type": "Task", "Agent": "A", "End": True,
-                       "Retry": [{"ErrorEquals": ["Flaky"]}]}))
+    inner = sub(
+        ("T", {"Type": "Task", "Agent": "A", "End": True, "Retry": [{"ErrorEquals": ["Flaky"]}]})
+    )
     result = run(machine(("M", map_state(inner))), [1, 2], {"A": agent})
     assert result.output == [1, 2]
     assert calls == {1: 2, 2: 2}
 
 
 def test_tolerated_failures_keep_error_objects(run: Any) -> None:
-    inner = sub(("C", {"Type": "Choice", "Choices": [
-        {"Variable": "$", "NumericEquals": 2, "Next": "F"}], "Default": "OK"}),
+    inner = sub(
+        (
+            "C",
+            {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}],
+                "Default": "OK",
+            },
+        ),
         ("F", {"Type": "Fail", "Error": "Two", "Cause": "is two"}),
-        ("OK", {"Type": "Pass", "End": True}))
+        ("OK", {"Type": "Pass", "End": True}),
+    )
     state = map_state(inner, ToleratedFailureCount=1)
     assert run(machine(("M", state)), [1, 2, 3]).output == [
-        1, {"Error": "Two", "Cause": "is two"}, 3
+        1,
+        {"Error": "Two", "Cause": "is two"},
+        3,
     ]
 
 
@@ -152,9 +179,16 @@ def test_item_batcher_groups_items(run: Any) -> None:
 def test_map_history_has_iteration_events(run: Any) -> None:
     result = run(machine(("M", map_state(ECHO))), [7])
     assert [e["type"] for e in result.trace] == [
-        "ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapIterationStarted",
-        "PassStateEntered", "PassStateExited", "MapIterationSucceeded", "MapStateSucceeded",
-        "MapStateExited", "ExecutionSucceeded",
+        "ExecutionStarted",
+        "MapStateEntered",
+        "MapStateStarted",
+        "MapIterationStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "MapIterationSucceeded",
+        "MapStateSucceeded",
+        "MapStateExited",
+        "ExecutionSucceeded",
     ]
 
 
@@ -163,25 +197,43 @@ def test_parallel_outputs_in_branch_order(run: Any) -> None:
         await asyncio.sleep(0.01)
         return "slow"
 
-    branches = [sub(("S", {"Type": "Task", "Agent": "Slow", "End": True})),
-                sub(("F", {"Type": "Pass", "Result": "fast", "End": True}))]
-    result = run(machine(("P", {"Type": "Parallel", "Branches": branches, "End": True})), {},
-                 {"Slow": slow})
+    branches = [
+        sub(("S", {"Type": "Task", "Agent": "Slow", "End": True})),
+        sub(("F", {"Type": "Pass", "Result": "fast", "End": True})),
+    ]
+    result = run(
+        machine(("P", {"Type": "Parallel", "Branches": branches, "End": True})), {}, {"Slow": slow}
+    )
     assert result.output == ["slow", "fast"]
 
 
 def test_parallel_branches_get_parameters_output(run: Any) -> None:
-    branches = [sub(("E1", {"Type": "Pass", "End": True})), sub(("E2", {"Type": "Pass", "End": True}))]
-    state = {"Type": "Parallel", "Branches": branches, "Parameters": {"v.$": "$.a"},
-             "ResultSelector": {"first.$": "$[0].v"}, "End": True}
+    branches = [
+        sub(("E1", {"Type": "Pass", "End": True})),
+        sub(("E2", {"Type": "Pass", "End": True})),
+    ]
+    state = {
+        "Type": "Parallel",
+        "Branches": branches,
+        "Parameters": {"v.$": "$.a"},
+        "ResultSelector": {"first.$": "$[0].v"},
+        "End": True,
+    }
     assert run(machine(("P", state)), {"a": 3}).output == {"first": 3}
 
 
 def test_fail_in_branch_reaches_parallel_catch(run: Any) -> None:
     branches = [ECHO, sub(("F", {"Type": "Fail", "Error": "Branch.Err", "Cause": "c"}))]
     definition = machine(
-        ("P", {"Type": "Parallel", "Branches": branches, "End": True,
-               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}]}),
+        (
+            "P",
+            {
+                "Type": "Parallel",
+                "Branches": branches,
+                "End": True,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}],
+            },
+        ),
         ("H", {"Type": "Pass", "End": True}),
     )
     assert run(definition, {}).output == {"Error": "Branch.Err", "Cause": "c"}
@@ -197,18 +249,27 @@ def test_failing_branch_cancels_the_others(run: Any) -> None:
     async def bad(parameters: Any) -> Any:
         raise AgentError("Bad", "now")
 
-    branches = [sub(("S", {"Type": "Task", "Agent": "Slow", "End": True})),
-                sub(("B", {"Type": "Task", "Agent": "Bad", "End": True}))]
-    result = run(machine(("P", {"Type": "Parallel", "Branches": branches, "End": True})), {},
-                 {"Slow": slow, "Bad": bad})
+    branches = [
+        sub(("S", {"Type": "Task", "Agent": "Slow", "End": True})),
+        sub(("B", {"Type": "Task", "Agent": "Bad", "End": True})),
+    ]
+    result = run(
+        machine(("P", {"Type": "Parallel", "Branches": branches, "End": True})),
+        {},
+        {"Slow": slow, "Bad": bad},
+    )
     assert (result.error, finished) == ("Bad", [])
 
 
 def test_nested_map_restores_outer_item_context(run: Any) -> None:
-    inner_map = map_state(ECHO, ItemsPath="$.inner",
-                          ItemSelector={"outer.$": "$.o", "v.$": "$$.Map.Item.Value"})
+    inner_map = map_state(
+        ECHO, ItemsPath="$.inner", ItemSelector={"outer.$": "$.o", "v.$": "$$.Map.Item.Value"}
+    )
     outer = sub(("In", inner_map))
-    state = map_state(outer, ItemSelector={"o.$": "$$.Map.Item.Index", "inner.$": "$$.Map.Item.Value"})
+    state = map_state(
+        outer, ItemSelector={"o.$": "$$.Map.Item.Index", "inner.$": "$$.Map.Item.Value"}
+    )
     assert run(machine(("M", state)), [["a"], ["b", "c"]]).output == [
-        [{"outer": 0, "v": "a"}], [{"outer": 1, "v": "b"}, {"outer": 1, "v": "c"}]
+        [{"outer": 0, "v": "a"}],
+        [{"outer": 1, "v": "b"}, {"outer": 1, "v": "c"}],
     ]

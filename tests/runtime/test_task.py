@@ -14,8 +14,9 @@ def task(agent: str = "A", **fields: Any) -> dict[str, Any]:
 
 
 def test_sync_function_agent_receives_parameters(run: Any) -> None:
-    result = run(machine(("T", task(Parameters={"x.$": "$.v"}))), {"v": 2},
-                 {"A": lambda p: {"got": p}})
+    result = run(
+        machine(("T", task(Parameters={"x.$": "$.v"}))), {"v": 2}, {"A": lambda p: {"got": p}}
+    )
     assert result.output == {"got": {"x": 2}}
 
 
@@ -49,8 +50,9 @@ def test_agent_taking_context_gets_execution_and_state(run: Any) -> None:
 
 def test_resource_is_looked_up_in_the_registry(run: Any) -> None:
     state = {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": True}
-    result = run(machine(("T", state)), {"a": 1},
-                 {"arn:aws:lambda:us-east-1:1:function:f": lambda p: [p]})
+    result = run(
+        machine(("T", state)), {"a": 1}, {"arn:aws:lambda:us-east-1:1:function:f": lambda p: [p]}
+    )
     assert result.output == [{"a": 1}]
 
 
@@ -103,7 +105,8 @@ def test_timeout_seconds_fails_with_states_timeout(run: Any) -> None:
 
     result = run(machine(("T", task(TimeoutSeconds=5))), {}, {"A": slow})
     assert (result.error, result.cause) == (
-        "States.Timeout", "The agent did not finish within 5 seconds."
+        "States.Timeout",
+        "The agent did not finish within 5 seconds.",
     )
 
 

@@ -29,12 +29,13 @@ import json
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from asl.language.errors import RUNTIME, ASLError, Diagnostic, PathError, ValidationError
 from asl.language.intrinsics import compile_intrinsic
-from asl.language.paths import NoResults, compile_reference_path
+from asl.language.paths import NoResults, Path, compile_reference_path
 from asl.language.timestamps import datetime_nanos, timestamp_nanos
 
 Now = Callable[[], datetime]
@@ -182,21 +183,21 @@ class _Compiler:
             self.report("CHOICE_UNKNOWN_FIELD", _unknown_field_message(key), where)
 
     def comparison(
-        self, name: str, operand: Any, where: str, source: tuple[Fetch, Fetch] | None
+        self, name: str, operand: Any, where: str, source: _Source | None
     ) -> Test | None:
         if name == "IsPresent":
             if not isinstance(operand, bool):
                 self.report("CHOICE_OPERAND_TYPE", _needs(name, "true or false", operand), where)
                 return None
-            return _is_present(source[1], operand) if source else None
+            return _is_present(source.probe, operand) if source else None
         if name.endswith("Path"):
             return self.path_operator(name, operand, where, source)
         predicate = self.literal_predicate(name, operand, where)
         if predicate is None or source is None:
             return None
         if isinstance(predicate, _Relative):
-            return predicate.test(source[0])
-        return _literal_test(source[0], predicate)
+            return predicate.test(source.fetch)
+        return _literal_test(source, predicate)
 
     def combinator(self, name: str, raw: Mapping[str, Any], pointer: str) -> Test | None:
         where = _child(pointer, name)
@@ -232,8 +233,8 @@ class _Compiler:
         compiled = tuple(test for test in tests if test is not None)
         return _all_of(compiled) if name == "And" else _any_of(compiled)
 
-    def source(self, raw: Mapping[str, Any], pointer: str) -> tuple[Fetch, Fetch] | None:
-        """The (fetch, probe) pair of the tested value; probe answers IsPresent."""
+    def source(self, raw: Mapping[str, Any], pointer: str) -> _Source | None:
+        """Where the tested value comes from: the Variable path or the Variable.$ intrinsic."""
         has_path, has_intrinsic = "Variable" in raw, "Variable.$" in raw
         if has_path and has_intrinsic:
             self.report(
@@ -257,9 +258,10 @@ class _Compiler:
         path = self.reference_path("Variable", text, where, "CHOICE_BAD_VARIABLE")
         if path is None:
             return None
-        return _path_fetch(path, _MISSING_CAUSE.format(text)), _path_probe(path)
+        cause = _MISSING_CAUSE.format(text)
+        return _Source(_path_fetch(path, cause), _path_probe(path), path, cause)
 
-    def intrinsic_source(self, text: Any, where: str) -> tuple[Fetch, Fetch] | None:
+    def intrinsic_source(self, text: Any, where: str) -> _Source | None:
         if not isinstance(text, str):
             self.report(
                 "CHOICE_BAD_INTRINSIC",
@@ -280,9 +282,9 @@ class _Compiler:
             evaluate(data, context)
             return True
 
-        return evaluate, probe
+        return _Source(evaluate, probe, None, "")
 
-    def reference_path(self, field: str, text: Any, where: str, code: str) -> Any:
+    def reference_path(self, field: str, text: Any, where: str, code: str) -> Path | None:
         if not isinstance(text, str):
             self.report(
                 code,
@@ -300,7 +302,7 @@ class _Compiler:
                 where,
             )
             return None
-        self.uses_context = self.uses_context or bool(path.is_context)
+        self.uses_context = self.uses_context or path.is_context
         return path
 
     def literal_predicate(
@@ -348,7 +350,7 @@ class _Compiler:
         return None
 
     def path_operator(
-        self, name: str, operand: Any, where: str, source: tuple[Fetch, Fetch] | None
+        self, name: str, operand: Any, where: str, source: _Source | None
     ) -> Test | None:
         path = self.reference_path(name, operand, where, "CHOICE_BAD_PATH")
         if path is None or source is None:
@@ -363,13 +365,27 @@ class _Compiler:
             predicate = _timestamp_pair(_ORDER[suffix])
         else:
             predicate = _boolean_pair
-        fetch = source[0]
+        fetch = source.fetch
         fetch_operand = _path_fetch(path, _MISSING_CAUSE.format(operand))
 
         def test(data: Any, context: Any, now: Now | None) -> bool:
             return predicate(fetch(data, context), fetch_operand(data, context))
 
         return test
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The tested value: ``fetch`` gets it (or fails as AWS does), ``probe`` tells IsPresent.
+
+    ``path`` is the Variable's path when there is one, so the commonest tests can call
+    it without the ``fetch`` wrapper; ``cause`` is then AWS's cause when it selects nothing.
+    """
+
+    fetch: Fetch
+    probe: Fetch
+    path: Path | None
+    cause: str
 
 
 class _Relative:
@@ -405,7 +421,7 @@ def _split(name: str) -> tuple[str, str]:
     return name, ""
 
 
-def _path_fetch(path: Any, cause: str) -> Fetch:
+def _path_fetch(path: Path, cause: str) -> Fetch:
     evaluate: Fetch = path.evaluate
 
     def fetch(data: Any, context: Any) -> Any:
@@ -417,7 +433,7 @@ def _path_fetch(path: Any, cause: str) -> Fetch:
     return fetch
 
 
-def _path_probe(path: Any) -> Fetch:
+def _path_probe(path: Path) -> Fetch:
     evaluate: Fetch = path.evaluate
 
     def probe(data: Any, context: Any) -> bool:
@@ -430,11 +446,24 @@ def _path_probe(path: Any) -> Fetch:
     return probe
 
 
-def _literal_test(fetch: Fetch, predicate: Predicate) -> Test:
-    def test(data: Any, context: Any, now: Now | None) -> bool:
-        return predicate(fetch(data, context))
+def _literal_test(source: _Source, predicate: Predicate) -> Test:
+    if source.path is None:
+        fetch = source.fetch
 
-    return test
+        def test(data: Any, context: Any, now: Now | None) -> bool:
+            return predicate(fetch(data, context))
+
+        return test
+    evaluate, cause = source.path.evaluate, source.cause
+
+    def test_path(data: Any, context: Any, now: Now | None) -> bool:
+        try:
+            value = evaluate(data, context)
+        except NoResults:
+            raise ASLError(RUNTIME, cause) from None
+        return predicate(value)
+
+    return test_path
 
 
 def _is_present(probe: Fetch, expected: bool) -> Test:

@@ -65,7 +65,7 @@ def _compile_object(node: dict[str, Any], uses_context: list[bool]) -> Evaluator
 def _unrolled(fields: list[tuple[str, Evaluator]]) -> Evaluator:
     """Small objects (the common case) skip the comprehension's frame."""
     if len(fields) == 1:
-        (k1, f1), = fields
+        ((k1, f1),) = fields
         return lambda d, c: {k1: f1(d, c)}
     if len(fields) == 2:
         (k1, f1), (k2, f2) = fields

@@ -21,6 +21,7 @@ from asl.definition.load import Document, load_dict, load_file, load_text
 from asl.definition.validate import validate
 from asl.language.errors import TIMEOUT, ASLError, Diagnostic, ValidationError
 from asl.runtime.clock import Clock, SystemClock
+from asl.runtime.compile import compile_machine
 from asl.runtime.execution import (
     Concurrency,
     Execution,
@@ -31,7 +32,6 @@ from asl.runtime.execution import (
 from asl.runtime.machine import StateMachine, run_machine
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input, check_payload
 from asl.runtime.result import Status, WorkflowResult
-from asl.runtime.compile import compile_machine
 
 logger = logging.getLogger("asl.engine")
 
@@ -217,4 +217,3 @@ def _stem(source: str) -> str:
         if base.endswith(suffix):
             return base[: -len(suffix)]
     return base
-

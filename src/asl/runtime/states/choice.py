@@ -31,13 +31,13 @@ class ChoiceState(State):
             context = scope.context_object(name, entered, 0) if needs_context else None
             try:
                 effective = data if prepare is None else prepare(data, context)
-                for matches, target in rules:
+                target = default
+                for matches, rule_target in rules:
                     if matches(effective, context):
+                        target = rule_target
                         break
-                else:
-                    if default is None:
-                        raise ASLError(NO_CHOICE_MATCHED, "No Matches!")
-                    target = default
+                if target is None:
+                    raise ASLError(NO_CHOICE_MATCHED, "No Matches!")
                 if finish is not None:
                     effective = finish(effective, effective, context)
             except ASLError as error:

@@ -64,8 +64,11 @@ class FailState(State):
         for field, value in (("ErrorPath", error), ("CausePath", cause)):
             if value is not None and not isinstance(value, str):
                 raise located(
-                    ASLError("States.Runtime", f"The {field} of a Fail state must select a "
-                             f"string, got {type(value).__name__}"),
+                    ASLError(
+                        "States.Runtime",
+                        f"The {field} of a Fail state must select a "
+                        f"string, got {type(value).__name__}",
+                    ),
                     self.name,
                     entered,
                 )

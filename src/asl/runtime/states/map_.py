@@ -44,7 +44,7 @@ class _Setting:
         if type(value) not in (int, float) or value < 0:
             raise ASLError(
                 RUNTIME,
-                f"The {self.field}Path field refers to value \"{value}\" "
+                f'The {self.field}Path field refers to value "{value}" '
                 "which is not a valid non-negative number",
             )
         return value  # type: ignore[no-any-return]

@@ -68,9 +68,7 @@ class TaskState(RecoverableState):
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         record = scope.execution.record
         name = self.name
-        context = (
-            scope.context_object(name, entered, retry_count) if self.needs_context else None
-        )
+        context = scope.context_object(name, entered, retry_count) if self.needs_context else None
         parameters = self.prepare(data, context, entered)
         record("TaskScheduled", name, "parameters", parameters)
         record("TaskStarted", name, None, None)
