@@ -57,7 +57,9 @@ def marginal_us(make: Callable[[int], Callable[[], Any]], large: int, small: int
 # --- ASL -------------------------------------------------------------------------------
 
 
-def _asl_runner(document: dict[str, Any], data: Any, registry: AgentRegistry | None = None) -> Callable[[], Any]:
+def _asl_runner(
+    document: dict[str, Any], data: Any, registry: AgentRegistry | None = None
+) -> Callable[[], Any]:
     engine = WorkflowEngine.from_dict(document, registry or AgentRegistry())
     engine.validate()
 
@@ -106,9 +108,7 @@ def asl_map(n: int) -> Callable[[], Any]:
                 "Type": "Map",
                 "ItemProcessor": {
                     "StartAt": "Copy",
-                    "States": {
-                        "Copy": {"Type": "Pass", "Parameters": {"y.$": "$.x"}, "End": True}
-                    },
+                    "States": {"Copy": {"Type": "Pass", "Parameters": {"y.$": "$.x"}, "End": True}},
                 },
                 "End": True,
             }

@@ -28,6 +28,10 @@ import click
 if TYPE_CHECKING:
     from asl import AgentRegistry, Diagnostic, WorkflowEngine, WorkflowResult
 
+    ParamType = click.ParamType[Any]
+else:  # click < 8.4 has no generic ParamType; subscripting it at runtime would fail
+    ParamType = click.ParamType
+
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_PAUSED = 3
@@ -81,7 +85,7 @@ def json_document(value: Any) -> str:
 # --- parameter types: each fails with exit 2 and a message naming its flag -------------
 
 
-class JsonText(click.ParamType):
+class JsonText(ParamType):
     """``--input '{"name": "Ada"}'``: the execution input as JSON text."""
 
     name = "JSON"
@@ -98,7 +102,7 @@ class JsonText(click.ParamType):
             )
 
 
-class JsonFile(click.ParamType):
+class JsonFile(ParamType):
     """``--input-file PATH``: the execution input read from a JSON file."""
 
     name = "PATH"
@@ -118,7 +122,7 @@ class JsonFile(click.ParamType):
             )
 
 
-class AgentsSpec(click.ParamType):
+class AgentsSpec(ParamType):
     """``--agents MODULE[:ATTR]``: where the workflow's agents come from."""
 
     name = "MODULE[:ATTR]"
@@ -235,7 +239,11 @@ def collect_diagnostics(file: str, registry: AgentRegistry | None) -> list[Diagn
     except ASLError as error:
         line, column, message = _position_in_cause(file, error.cause or error.error)
         return [Diagnostic(error.error, message, "", line, column)]
-    return list(engine.diagnostics())
+    if registry is None:  # no agents given, so no agent names to check against
+        from asl.definition.validate import validate as validate_document
+
+        return validate_document(engine.document, None)
+    return engine.diagnostics()
 
 
 def _position_in_cause(file: str, cause: str) -> tuple[int | None, int | None, str]:
@@ -367,7 +375,7 @@ def run(
     ctx = click.get_current_context()
     execution_input = _execution_input(ctx, input_text, input_file)
     engine = _load_valid_engine(file, registry)
-    result = _execute(engine, execution_input, execution_id)
+    result = _execute(file, engine, execution_input, execution_id)
     click.echo(_outcome(result), nl=False)
 
 
@@ -401,36 +409,43 @@ def _execution_input(ctx: click.Context, input_text: Any, input_file: Any) -> An
 
 
 def _load_valid_engine(file: str, registry: AgentRegistry | None) -> WorkflowEngine:
-    from asl import AgentRegistry, ASLError, ValidationError, WorkflowEngine
+    """The engine for FILE, or exit 2 listing every error; warnings go to stderr."""
+    from asl import ASLError, WorkflowEngine
 
     try:
-        engine = WorkflowEngine.from_file(file, registry or AgentRegistry())
-        engine.validate()
-    except ValidationError as error:
-        lines = "\n".join(f"  {diagnostic_line(file, d)}" for d in error.errors)
-        raise InvalidWorkflow(
-            f"{file} is not a valid workflow; nothing was run:\n{lines}"
-        ) from None
+        engine = WorkflowEngine.from_file(file, registry)
     except ASLError as error:
-        raise InvalidWorkflow(f"{error.cause or error.error}") from None
-    for d in engine.diagnostics():
-        if d.severity != "error":
-            click.echo(diagnostic_line(file, d), err=True)
+        raise InvalidWorkflow(error.cause or error.error) from None
+    diagnostics = engine.diagnostics()
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        lines = "".join(f"\n  {diagnostic_line(file, d)}" for d in errors)
+        hint = ""
+        if registry is None and any(d.code == "UNKNOWN_AGENT" for d in errors):
+            hint = "\nAgents come from --agents MODULE[:ATTR]; see 'asl run --help'."
+        raise InvalidWorkflow(f"{file} is not a valid workflow; nothing was run:{lines}{hint}")
+    for d in diagnostics:
+        click.echo(diagnostic_line(file, d), err=True)
     return engine
 
 
 def _execute(
-    engine: WorkflowEngine, execution_input: Any, execution_id: str | None
+    file: str, engine: WorkflowEngine, execution_input: Any, execution_id: str | None
 ) -> WorkflowResult:
     """Run to the end, with a live display of states when a person watches stderr."""
     import asyncio
 
-    if not _stderr_is_terminal():
-        return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
-    from asl import cli_progress
+    from asl import ASLError
 
-    with cli_progress.LiveProgress(engine):
-        return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
+    try:
+        if not _stderr_is_terminal():
+            return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
+        from asl import cli_progress
+
+        with cli_progress.LiveProgress(engine):
+            return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
+    except ASLError as error:  # the engine refused to start: nothing ran
+        raise InvalidWorkflow(f"{file}: {error.cause or error.error}") from None
 
 
 def _stderr_is_terminal() -> bool:

@@ -63,7 +63,9 @@ def shout(text):
 def test_module_alone_calls_its_register_function(
     runner: CliRunner, workflow: str, write_module: WriteModule
 ) -> None:
-    name = write_module(SHOUT_FUNCTION + "\ndef register(registry):\n    registry.register('Shout', shout)\n")
+    name = write_module(
+        SHOUT_FUNCTION + "\ndef register(registry):\n    registry.register('Shout', shout)\n"
+    )
 
     assert _run(runner, workflow, name) == (0, '"HI!"\n', "")
 
@@ -72,7 +74,8 @@ def test_attr_may_be_an_agent_registry(
     runner: CliRunner, workflow: str, write_module: WriteModule
 ) -> None:
     name = write_module(
-        SHOUT_FUNCTION + "\nfrom asl import AgentRegistry\nagents = AgentRegistry({'Shout': shout})\n"
+        SHOUT_FUNCTION
+        + "\nfrom asl import AgentRegistry\nagents = AgentRegistry({'Shout': shout})\n"
     )
 
     assert _run(runner, workflow, f"{name}:agents") == (0, '"HI!"\n', "")
@@ -89,7 +92,9 @@ def test_attr_may_be_a_dict_of_name_to_agent(
 def test_attr_may_be_a_register_function(
     runner: CliRunner, workflow: str, write_module: WriteModule
 ) -> None:
-    name = write_module(SHOUT_FUNCTION + "\ndef setup(registry):\n    registry.register('Shout', shout)\n")
+    name = write_module(
+        SHOUT_FUNCTION + "\ndef setup(registry):\n    registry.register('Shout', shout)\n"
+    )
 
     assert _run(runner, workflow, f"{name}:setup") == (0, '"HI!"\n', "")
 
@@ -118,7 +123,9 @@ def test_malformed_spec_shows_the_expected_shape(
 ) -> None:
     message = _agents_error(runner, workflow, spec)
 
-    assert message == f"'{spec}' is not MODULE or MODULE:ATTR, e.g. my_agents or my_agents:registry."
+    assert (
+        message == f"'{spec}' is not MODULE or MODULE:ATTR, e.g. my_agents or my_agents:registry."
+    )
 
 
 def test_missing_attribute_is_named(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from asl import ASLError, WorkflowEngine, WorkflowResult
 from asl.cli import cli
 
 GREET = {
@@ -142,7 +143,7 @@ def test_bad_json_input_names_the_flag_and_position(runner: CliRunner, echo: str
 
     assert _usage_error(result) == (
         "Error: Invalid value for '--input': not valid JSON: Expecting value at line 1, "
-        "column 10. Quote the whole document for your shell, e.g. --input '{\"name\": \"Ada\"}'."
+        'column 10. Quote the whole document for your shell, e.g. --input \'{"name": "Ada"}\'.'
     )
 
 
@@ -225,9 +226,7 @@ def test_unparsable_workflow_exits_2_naming_line_and_column(
     assert "Traceback" not in result.stderr
 
 
-def test_invalid_workflow_exits_2_listing_every_problem(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_invalid_workflow_exits_2_listing_every_problem(runner: CliRunner, tmp_path: Path) -> None:
     document = {"StartAt": "Missing", "States": {"A": {"Type": "Pass", "End": True}}}
     workflow = _write(tmp_path, "invalid.asl.json", document)
 
@@ -236,4 +235,96 @@ def test_invalid_workflow_exits_2_listing_every_problem(
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(
         f"Error: {workflow} is not a valid workflow; nothing was run:\n  {workflow}:"
+    )
+
+
+def test_unknown_agent_without_agents_flag_says_where_agents_come_from(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    document = {"StartAt": "T", "States": {"T": {"Type": "Task", "Agent": "Greeter", "End": True}}}
+    workflow = _write(tmp_path, "task.asl.json", document)
+
+    result = runner.invoke(cli, ["run", workflow])
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-2:] == [
+        f"  {workflow}:5:7: UNKNOWN_AGENT State 'T' names the agent 'Greeter', which is not "
+        "registered: register it or fix the name",
+        "Agents come from --agents MODULE[:ATTR]; see 'asl run --help'.",
+    ]
+
+
+def test_warnings_go_to_stderr_and_the_run_goes_on(runner: CliRunner, tmp_path: Path) -> None:
+    document = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Colour": "red", "End": True}}}
+    workflow = _write(tmp_path, "warn.asl.json", document)
+
+    result = runner.invoke(cli, ["run", workflow, "--input", "[1]"])
+
+    assert (result.exit_code, result.stdout) == (0, "[1]\n")
+    assert result.stderr == (
+        f"{workflow}:6:7: warning: UNKNOWN_FIELD Pass state 'A' has the unknown field "
+        "'Colour': remove it or check its spelling\n"
+    )
+
+
+# --- outcomes the engine reports: mapped to exit codes and stdout by the CLI alone ------
+
+
+def test_paused_execution_exits_3_saying_where_and_for_what(
+    runner: CliRunner, echo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def paused(self: WorkflowEngine, data: Any, execution_id: str | None = None) -> Any:
+        return WorkflowResult(
+            status="PAUSED",
+            execution_id="exec-7",
+            paused_at_state="ApproveRefund",
+            pending_input={"prompt": "Refund 30 EUR?", "options": ["approve", "reject"]},
+        )
+
+    monkeypatch.setattr(WorkflowEngine, "arun", paused)
+
+    result = runner.invoke(cli, ["run", echo])
+
+    assert (result.exit_code, result.stderr) == (3, "")
+    assert result.stdout == (
+        '{"status": "PAUSED", "executionId": "exec-7", "pausedAt": "ApproveRefund", '
+        '"pending": {"prompt": "Refund 30 EUR?", "options": ["approve", "reject"]}}\n'
+    )
+
+
+def test_timed_out_execution_exits_1_with_its_error(
+    runner: CliRunner, echo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def timed_out(self: WorkflowEngine, data: Any, execution_id: str | None = None) -> Any:
+        return WorkflowResult(
+            status="TIMED_OUT",
+            execution_id="exec-8",
+            error="States.Timeout",
+            cause="The execution exceeded TimeoutSeconds (5)",
+        )
+
+    monkeypatch.setattr(WorkflowEngine, "arun", timed_out)
+
+    result = runner.invoke(cli, ["run", echo])
+
+    assert (result.exit_code, result.stdout) == (
+        1,
+        '{"error": "States.Timeout", "cause": "The execution exceeded TimeoutSeconds (5)"}\n',
+    )
+
+
+def test_engine_refusing_to_start_exits_2_with_its_reason(
+    runner: CliRunner, echo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuse(self: WorkflowEngine, data: Any, execution_id: str | None = None) -> Any:
+        raise ASLError("States.Runtime", "State 'Ask' has Type 'Approval', which cannot run yet")
+
+    monkeypatch.setattr(WorkflowEngine, "arun", refuse)
+
+    result = runner.invoke(cli, ["run", echo])
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"Error: {echo}: State 'Ask' has Type 'Approval', which cannot run yet\n",
     )

@@ -280,7 +280,7 @@ class _Parser:
         self.pos += 1
         self.skip_ws()
         char = self.peek()
-        if char in "'\"":
+        if char in ("'", '"'):
             names = [self.string()]
             self.skip_ws()
             while self.peek() == ",":
@@ -305,7 +305,7 @@ class _Parser:
             self.expect(")")
             self.expect("]")
             return Filter(expression, start + 1)
-        if char.isdigit() or char in "-:":
+        if char.isdigit() or char in ("-", ":"):
             return self.indices(start)
         if not char:
             raise self.fail("unterminated '['", start)
@@ -333,10 +333,10 @@ class _Parser:
         if self.peek() == ":":
             parts = [first]
             while self.peek() == ":":
+                if len(parts) == 3:
+                    raise self.fail("a slice has at most three parts")
                 self.pos += 1
                 parts.append(self.integer())
-            if len(parts) > 3:
-                raise self.fail("a slice has at most three parts")
             self.expect("]")
             if parts[0] is None and parts[1] is None:
                 raise self.fail("a slice needs a start or an end", start)

@@ -25,10 +25,15 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final
 
 _TIMESTAMP: Final = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?"
-    r"(?:[Zz]|([+-])(\d\d)(?:(:?)(\d\d)(?:\10(\d\d))?)?)",
+    r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)(?:T|(?P<t>t))"
+    r"(?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.(?P<fraction>\d{1,9}))?)?"
+    r"(?:Z|(?P<z>z)|(?P<sign>[+-])(?P<oh>\d\d)"
+    r"(?:(?P<colon>:?)(?P<om>\d\d)(?:(?P=colon)(?P<os>\d\d))?)?)",
     re.ASCII,
 )
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_NO_OFFSET: Final = timedelta(0)
+_MAX_OFFSET: Final = timedelta(hours=18)
 _NANOS_PER_SECOND: Final = 1_000_000_000
 _SECONDS_PER_DAY: Final = 86_400
 _MAX_OFFSET_SECONDS: Final = 18 * 3600
@@ -54,9 +59,10 @@ def _fields(text: str) -> tuple[int, int, int, int, int, int, int, int] | None:
     match = _TIMESTAMP.fullmatch(text)
     if match is None:
         return None
-    year, month, day, hour, minute = (int(match[i]) for i in range(1, 6))
-    second = int(match[6]) if match[6] else 0
-    fraction = match[7]
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    hour, minute = int(match["hour"]), int(match["minute"])
+    second = int(match["second"] or 0)
+    fraction = match["fraction"]
     nanos = int(fraction.ljust(9, "0")) if fraction else 0
     if not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 59:
         return None
@@ -64,14 +70,12 @@ def _fields(text: str) -> tuple[int, int, int, int, int, int, int, int] | None:
     if not 1 <= day <= last_day:
         return None
     offset = 0
-    if match[8]:
-        off_hours = int(match[9])
-        off_minutes = int(match[11]) if match[11] else 0
-        off_seconds = int(match[12]) if match[12] else 0
-        offset = off_hours * 3600 + off_minutes * 60 + off_seconds
+    if match["sign"]:
+        off_minutes, off_seconds = int(match["om"] or 0), int(match["os"] or 0)
+        offset = int(match["oh"]) * 3600 + off_minutes * 60 + off_seconds
         if off_minutes > 59 or off_seconds > 59 or offset > _MAX_OFFSET_SECONDS:
             return None
-        if match[8] == "-":
+        if match["sign"] == "-":
             offset = -offset
     return year, month, day, hour, minute, second, nanos, offset
 
@@ -80,8 +84,29 @@ def timestamp_nanos(text: str) -> int | None:
     """The instant ``text`` names, in nanoseconds since the epoch; None if not a timestamp.
 
     This is the comparison key of the ``Timestamp*`` Choice operators: two timestamps
-    are equal when they name the same instant, whatever their offsets.
+    are equal when they name the same instant, whatever their offsets. The pattern
+    decides what is a timestamp; ``datetime.fromisoformat`` (in C) then does the
+    arithmetic for the common case, and the exact Python path handles the rest.
     """
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        lower = match["t"] is not None or match["z"] is not None
+        moment = datetime.fromisoformat(text.upper() if lower else text)
+    except ValueError:  # year 0, or a field out of range
+        return _exact_nanos(text)
+    if match["sign"] is not None and abs(moment.utcoffset() or _NO_OFFSET) > _MAX_OFFSET:
+        return None
+    delta = moment - _EPOCH
+    fraction = match["fraction"]
+    nanos = (
+        int(fraction.ljust(9, "0")) if fraction and len(fraction) > 6 else delta.microseconds * 1000
+    )
+    return (delta.days * _SECONDS_PER_DAY + delta.seconds) * _NANOS_PER_SECOND + nanos
+
+
+def _exact_nanos(text: str) -> int | None:
     fields = _fields(text)
     if fields is None:
         return None

@@ -30,6 +30,7 @@ def _format_placeholder(*values: object) -> object:  # pragma: no cover - compil
     raise AssertionError("States.Format is compiled by the compiler, not called")
 
 
+# fmt: off
 _SPECS = (
     # AWS Step Functions
     FunctionSpec(FORMAT, 1, None, (STRING,), _format_placeholder, rest=ANY,
@@ -95,5 +96,6 @@ _SPECS = (
                  reads_context=True, deterministic=False,
                  summary="Tokens used so far ($$.Execution.TokensUsed, else 0)."),
 )
+# fmt: on
 
 FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType({spec.name: spec for spec in _SPECS})

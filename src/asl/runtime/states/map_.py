@@ -156,31 +156,33 @@ class MapState(RecoverableState):
     ) -> list[Any]:
         execution = scope.execution
         record = execution.record
+        append = execution.events.append
+        now = execution.clock.time
         name = self.name
         machine = self.machine
         failed = [0]
 
-        def iteration(index: int) -> Any:
-            item = inputs[index]
-            record("MapIterationStarted", name, "index", index)
-            try:
-                output = run_machine_now(machine, item, Scope(execution, index, item))
-            except ASLError as error:
-                return self._failed(record, index, error, failed, tolerated)
-            record("MapIterationSucceeded", name, "index", index)
-            return output
-
         if machine.is_sync:  # no state of it can wait: concurrency would change nothing
-            return [iteration(index) for index in range(len(inputs))]
+            results = []
+            for index, item in enumerate(inputs):
+                append(("MapIterationStarted", now(), name, "index", index))
+                try:
+                    output = run_machine_now(machine, item, Scope(execution, index, item))
+                except ASLError as error:
+                    output = self._failed(record, index, error, failed, tolerated)
+                else:
+                    append(("MapIterationSucceeded", now(), name, "index", index))
+                results.append(output)
+            return results
 
         async def async_iteration(index: int) -> Any:
             item = inputs[index]
-            record("MapIterationStarted", name, "index", index)
+            append(("MapIterationStarted", now(), name, "index", index))
             try:
                 output = await run_machine(machine, item, Scope(execution, index, item))
             except ASLError as error:
                 return self._failed(record, index, error, failed, tolerated)
-            record("MapIterationSucceeded", name, "index", index)
+            append(("MapIterationSucceeded", now(), name, "index", index))
             return output
 
         return await run_all(len(inputs), limit, async_iteration)

@@ -66,34 +66,66 @@ class TaskState(RecoverableState):
         self.heartbeat = heartbeat if guarded else None
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
-        record = scope.execution.record
+        execution = scope.execution
+        append = execution.events.append
+        now = execution.clock.time
         name = self.name
         context = scope.context_object(name, entered, retry_count) if self.needs_context else None
         parameters = self.prepare(data, context, entered)
-        record("TaskScheduled", name, "parameters", parameters)
-        record("TaskStarted", name, None, None)
-        try:
-            result = await self.invoke(parameters, data, scope, entered, retry_count)
-        except ASLError as error:
-            kind = "TaskTimedOut" if error.error.endswith("Timeout") else "TaskFailed"
-            record(kind, name, None, failure(error))
-            raise
-        record("TaskSucceeded", name, "output", result)
-        return self.finish(data, result, context, entered)
-
-    async def invoke(
-        self, parameters: Any, data: Any, scope: Scope, entered: int, retry_count: int
-    ) -> Any:
-        execution = scope.execution
+        append(("TaskScheduled", now(), name, "parameters", parameters))
+        append(("TaskStarted", now(), name, None, None))
         try:
             agent = execution.registry.bound(self.agent_name)
         except ASLError:
-            raise ASLError(
-                AGENT_NOT_FOUND,
-                f"State '{self.name}' calls agent '{self.agent_name}', which is not registered; "
-                f"register it with registry.register('{self.agent_name}', agent)",
-            ) from None
+            raise self._not_found(execution.record) from None
+        try:
+            if agent.wants_context or self.timeout is not None:
+                result = await self._call_with_context(
+                    agent, parameters, data, scope, entered, retry_count
+                )
+            elif agent.is_async:
+                result = await agent.call(parameters)
+            elif Concurrency.active > 1:
+                result = await asyncio.to_thread(agent.call, parameters)
+            else:
+                result = agent.call(parameters)
+            if type(result) is AgentResult:
+                execution.add_usage(result.usage)
+                result = result.output
+            check_payload(result, execution.payload_limit, name)
+        except ASLError as error:
+            kind = "TaskTimedOut" if error.error.endswith("Timeout") else "TaskFailed"
+            execution.record(kind, name, None, failure(error))
+            raise
+        except Exception as error:  # an agent's own failure becomes States.TaskFailed
+            failed = ASLError(TASK_FAILED, str(error) or type(error).__name__)
+            execution.record("TaskFailed", name, None, failure(failed))
+            raise failed from error
+        append(("TaskSucceeded", now(), name, "output", result))
+        return self.finish(data, result, context, entered)
+
+    def _not_found(self, record: Any) -> ASLError:
+        error = ASLError(
+            AGENT_NOT_FOUND,
+            f"State '{self.name}' calls agent '{self.agent_name}', which is not registered; "
+            f"register it with registry.register('{self.agent_name}', agent)",
+        )
+        record("TaskFailed", self.name, None, failure(error))
+        return error
+
+    async def _call_with_context(
+        self,
+        agent: BoundAgent,
+        parameters: Any,
+        data: Any,
+        scope: Scope,
+        entered: int,
+        retry_count: int,
+    ) -> Any:
+        """The slower path: an AgentContext, deadlines, or both."""
+        execution = scope.execution
         heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
+        args: tuple[Any, ...] = (parameters,)
         if agent.wants_context:
             context = AgentContext(
                 execution.id,
@@ -103,27 +135,14 @@ class TaskState(RecoverableState):
                 agent_logger,
                 heartbeat.beat if heartbeat is not None else None,
             )
-            args: tuple[Any, ...] = (parameters, context)
-        else:
-            args = (parameters,)
-        try:
-            if heartbeat is not None:
-                result = await self._guarded(agent, args, data, scope, entered, heartbeat)
-            elif agent.is_async:
-                result = await agent.call(*args)
-            elif Concurrency.active > 1:
-                result = await asyncio.to_thread(agent.call, *args)
-            else:
-                result = agent.call(*args)
-        except ASLError:
-            raise
-        except Exception as error:  # an agent's own failure becomes States.TaskFailed
-            raise ASLError(TASK_FAILED, str(error) or type(error).__name__) from error
-        if type(result) is AgentResult:
-            execution.add_usage(result.usage)
-            result = result.output
-        check_payload(result, execution.payload_limit, self.name)
-        return result
+            args = (parameters, context)
+        if heartbeat is not None:
+            return await self._guarded(agent, args, data, scope, entered, heartbeat)
+        if agent.is_async:
+            return await agent.call(*args)
+        if Concurrency.active > 1:
+            return await asyncio.to_thread(agent.call, *args)
+        return agent.call(*args)
 
     async def _guarded(
         self,
