@@ -248,7 +248,7 @@ def test_unknown_agent_without_agents_flag_says_where_agents_come_from(
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-2:] == [
-        f"  {workflow}:5:7: UNKNOWN_AGENT State 'T' names the agent 'Greeter', which is not "
+        f"  {workflow}:6:16: UNKNOWN_AGENT State 'T' names the agent 'Greeter', which is not "
         "registered: register it or fix the name",
         "Agents come from --agents MODULE[:ATTR]; see 'asl run --help'.",
     ]

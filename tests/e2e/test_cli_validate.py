@@ -13,10 +13,17 @@ from click.testing import CliRunner
 from asl.cli import cli
 
 VALID = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
-BAD_TARGET = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nope"}}}
+BAD_TARGET = {
+    "StartAt": "A",
+    "States": {"A": {"Type": "Pass", "Next": "Nope"}, "B": {"Type": "Succeed"}},
+}
 UNKNOWN_FIELD = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Colour": "red", "End": True}}}
 TASK = {"StartAt": "T", "States": {"T": {"Type": "Task", "Agent": "Greeter", "End": True}}}
 
+UNREACHABLE_B = (
+    "UNREACHABLE_STATE State 'B' is never reached: no StartAt, Next, Default, choice rule or "
+    "catcher names it; connect it or remove it"
+)
 NEXT_NOPE = (
     "MISSING_TRANSITION_TARGET 'Next' of state 'A' names 'Nope', which is not a state of "
     "the workflow: add a state named 'Nope' or fix the name"
@@ -51,7 +58,7 @@ def test_errors_are_one_line_each_on_stdout_with_exit_1(runner: CliRunner, write
 
     assert (result.exit_code, result.stdout, result.stderr) == (
         1,
-        f"bad.asl.json:1:51: {NEXT_NOPE}\n",
+        f"bad.asl.json:1:59: {NEXT_NOPE}\nbad.asl.json:1:68: {UNREACHABLE_B}\n",
         "",
     )
 
@@ -61,7 +68,10 @@ def test_every_file_is_checked_and_only_bad_ones_reported(runner: CliRunner, wri
 
     result = runner.invoke(cli, ["validate", *files])
 
-    assert (result.exit_code, result.stdout) == (1, f"bad.asl.json:1:51: {NEXT_NOPE}\n")
+    assert (result.exit_code, result.stdout) == (
+        1,
+        f"bad.asl.json:1:59: {NEXT_NOPE}\nbad.asl.json:1:68: {UNREACHABLE_B}\n",
+    )
 
 
 def test_parse_error_is_a_line_with_its_position(runner: CliRunner, write: Any) -> None:
@@ -107,11 +117,20 @@ def test_json_format_lists_every_diagnostic_warnings_included(
         {
             "file": "bad.asl.json",
             "line": 1,
-            "column": 51,
+            "column": 59,
             "severity": "error",
             "code": "MISSING_TRANSITION_TARGET",
             "message": NEXT_NOPE.removeprefix("MISSING_TRANSITION_TARGET "),
             "pointer": "/States/A/Next",
+        },
+        {
+            "file": "bad.asl.json",
+            "line": 1,
+            "column": 68,
+            "severity": "error",
+            "code": "UNREACHABLE_STATE",
+            "message": UNREACHABLE_B.removeprefix("UNREACHABLE_STATE "),
+            "pointer": "/States/B",
         },
     ]
 
@@ -136,7 +155,7 @@ def test_agent_names_are_checked_against_agents(runner: CliRunner, write: Any) -
 
     assert (result.exit_code, result.stdout) == (
         1,
-        "task.asl.json:1:66: UNKNOWN_AGENT State 'T' names the agent 'Greeter', which is not "
+        "task.asl.json:1:60: UNKNOWN_AGENT State 'T' names the agent 'Greeter', which is not "
         "registered: register it or fix the name\n",
     )
 

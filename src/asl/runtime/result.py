@@ -60,5 +60,7 @@ class WorkflowResult:
         return materialize(self._events)
 
     def __repr__(self) -> str:
-        detail = f"output={self.output!r}" if self.success else f"error={self.error!r}"
-        return f"WorkflowResult(status={self.status!r}, {detail})"
+        # Short on purpose: asyncio formats task results with repr(), and an
+        # output can be megabytes.
+        error = "" if self.error is None else f", error={self.error!r}"
+        return f"WorkflowResult(status={self.status!r}, execution_id={self.execution_id!r}{error})"

@@ -23,6 +23,9 @@ from asl.language.causes import json_for_cause, path_failure_message
 from asl.language.paths import Path
 
 
+Closure = Callable[[Any, Any], Any]
+
+
 class Invalid(Exception):
     """Arguments a function cannot use; ``reason`` is shown only for ASL extensions."""
 
@@ -193,33 +196,95 @@ def invalid_arguments(spec: FunctionSpec, reason: str = "") -> str:
     return f"Invalid arguments in {spec.name}"
 
 
-def checked(spec: FunctionSpec, count: int) -> Callable[[list[Any], Any], Any]:
-    """A caller for ``count`` arguments: converts them, runs the body, words failures."""
+def bind(spec: FunctionSpec, args: list[Closure]) -> Closure:
+    """A ``(data, context)`` closure: evaluates the arguments, converts them, runs the body.
+
+    Unrolled for up to three arguments, because this is the hot path of every state
+    that uses an intrinsic. Only the body and the converters can raise
+    :class:`Invalid`: a nested call has already turned its own into a :class:`Failure`.
+    """
+    count = len(args)
     if not spec.accepts(count):
         message = invalid_arguments(
             spec, f"takes {spec.arity_text()} argument(s) but was given {count}"
         )
 
-        def wrong_count(values: list[Any], context: Any) -> Any:
+        def wrong_count(data: Any, context: Any) -> Any:
+            for arg in args:  # AWS reports a missing path before the argument count
+                arg(data, context)
             raise Failure(message)
 
         return wrong_count
 
-    converters = tuple(kind.convert for kind in spec.kinds_for(count))
-    skip = all(kind is ANY for kind in spec.kinds_for(count))
-    impl = spec.impl
-    reads_context = spec.reads_context
+    body = _with_context(spec) if spec.reads_context else _without_context(spec)
+    failure = invalid_arguments(spec)
+    extension = spec.extension
 
-    def call(values: list[Any], context: Any) -> Any:
+    def run(values: tuple[Any, ...], context: Any) -> Any:
         try:
-            if not skip:
-                values = [convert(value) for convert, value in zip(converters, values, strict=True)]
-            if reads_context:
-                return impl(context, *values)
-            return impl(*values)
+            return body(values, context)
         except Invalid as invalid:
-            raise Failure(invalid_arguments(spec, invalid.reason)) from None
+            if extension:
+                raise Failure(invalid_arguments(spec, invalid.reason)) from None
+            raise Failure(failure) from None
         except RecursionError:
             raise Failure(invalid_arguments(spec, "the value is nested too deeply")) from None
 
-    return call
+    if count == 0:
+        return lambda data, context: run((), context)
+    if count == 1:
+        (a,) = args
+        return lambda data, context: run((a(data, context),), context)
+    if count == 2:
+        a, b = args
+        return lambda data, context: run((a(data, context), b(data, context)), context)
+    if count == 3:
+        a, b, c = args
+        return lambda data, context: run(
+            (a(data, context), b(data, context), c(data, context)), context
+        )
+    return lambda data, context: run(tuple([arg(data, context) for arg in args]), context)
+
+
+Body = Callable[[tuple[Any, ...], Any], Any]
+
+
+def _without_context(spec: FunctionSpec) -> Body:
+    impl = spec.impl
+    kinds = spec.kinds_for(len(spec.params)) if spec.max_args is not None else None
+    converters = tuple(kind.convert for kind in spec.params)
+    rest = spec.rest.convert if spec.rest is not None else None
+    if spec.rest is None and all(kind is ANY for kind in spec.params):
+        return lambda values, context: impl(*values)
+    if rest is None and len(converters) == 1:
+        (c0,) = converters
+        return lambda values, context: impl(c0(values[0]))
+    if rest is None and len(converters) == 2 and spec.min_args == 2:
+        c0, c1 = converters
+        return lambda values, context: impl(c0(values[0]), c1(values[1]))
+    del kinds
+
+    def general(values: tuple[Any, ...], context: Any) -> Any:
+        return impl(*_convert(values, converters, rest))
+
+    return general
+
+
+def _with_context(spec: FunctionSpec) -> Body:
+    impl = spec.impl
+    converters = tuple(kind.convert for kind in spec.params)
+    rest = spec.rest.convert if spec.rest is not None else None
+    return lambda values, context: impl(context, *_convert(values, converters, rest))
+
+
+def _convert(
+    values: tuple[Any, ...],
+    converters: tuple[Callable[[Any], Any], ...],
+    rest: Callable[[Any], Any] | None,
+) -> list[Any]:
+    out = []
+    for index, value in enumerate(values):
+        convert = converters[index] if index < len(converters) else rest
+        assert convert is not None
+        out.append(convert(value))
+    return out
