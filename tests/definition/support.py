@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from asl.definition import load_dict, load_text, validate
+from asl.definition import Document, load_text, validate
 
 Problem = tuple[str, str, str, int | None, int | None, str]
 
@@ -29,7 +29,8 @@ def problems(document: dict[str, Any], agents: list[str] | None = None) -> list[
 
 
 def problems_of_dict(document: Any, agents: list[str] | None = None) -> list[Problem]:
-    loaded = load_dict(document)
+    """The same, for a value validated as it is (no text, so no positions)."""
+    loaded = Document(data=document)
     return [
         (d.severity, d.code, d.pointer, d.line, d.column, d.message)
         for d in validate(loaded, agents)

@@ -86,14 +86,19 @@ def test_empty_text_is_reported() -> None:
 @pytest.mark.parametrize(
     ("text", "cause"),
     [
-        ("\n  [1]", "wf.json:2:3: the top level must be an object with StartAt and States, "
-         "got an array"),
-        ('"x"', "wf.json:1:1: the top level must be an object with StartAt and States, "
-         "got a string"),
-        ("12", "wf.json:1:1: the top level must be an object with StartAt and States, "
-         "got a number"),
-        ("null", "wf.json:1:1: the top level must be an object with StartAt and States, "
-         "got null"),
+        (
+            "\n  [1]",
+            "wf.json:2:3: the top level must be an object with StartAt and States, got an array",
+        ),
+        (
+            '"x"',
+            "wf.json:1:1: the top level must be an object with StartAt and States, got a string",
+        ),
+        (
+            "12",
+            "wf.json:1:1: the top level must be an object with StartAt and States, got a number",
+        ),
+        ("null", "wf.json:1:1: the top level must be an object with StartAt and States, got null"),
     ],
 )
 def test_a_top_level_that_is_not_an_object_is_reported(text: str, cause: str) -> None:
@@ -322,7 +327,9 @@ def test_load_dict_refuses_what_is_not_a_mapping() -> None:
 
 # --- positions -------------------------------------------------------------------------
 
-_TEXT = '{\n  "StartAt": "A",\n  "States": {\n    "A/B~C": {"Type": "Pass", "Next": [1, "é"]}\n  }\n}'
+_TEXT = (
+    '{\n  "StartAt": "A",\n  "States": {\n    "A/B~C": {"Type": "Pass", "Next": [1, "é"]}\n  }\n}'
+)
 
 
 @pytest.mark.parametrize(

@@ -161,3 +161,14 @@ def test_any_rule_on_any_data_raises_only_our_errors(raw: Any, data: Any) -> Non
         assert error.error == "States.Runtime"
         return
     assert isinstance(result, bool)
+
+
+def test_field_name_that_is_not_a_string_is_reported() -> None:
+    assert _diagnostics({"Variable": "$.x", "IsNull": True, 7: "x"}) == [
+        {
+            "code": "CHOICE_UNKNOWN_FIELD",
+            "pointer": f"{_POINTER}/7",
+            "message": "Unknown field '7' in a Choice rule; a Choice rule has Variable, one "
+            "comparison operator such as StringEquals, and Next",
+        }
+    ]

@@ -60,6 +60,8 @@ class AgentRegistry:
 
     def __init__(self, agents: dict[str, Any] | None = None) -> None:
         self._agents: dict[str, BoundAgent] = {}
+        # The bound agent for a name, or None: what a Task calls on its hot path.
+        self.find = self._agents.get
         for name, agent in (agents or {}).items():
             self.register(name, agent)
 

@@ -125,6 +125,11 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f": did you mean '{found}'?" if found else ""
 
 
+def unknown_hint(name: str, candidates: Iterable[str]) -> str:
+    """The fix for an unknown field: the likely intended name, or to remove it."""
+    return did_you_mean(name, candidates) or ": remove it or check its spelling"
+
+
 def is_int(value: Any) -> TypeGuard[int]:
     """A JSON integer (Python's bool is an int, JSON's true is not)."""
     return isinstance(value, int) and not isinstance(value, bool)

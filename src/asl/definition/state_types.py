@@ -18,7 +18,7 @@ from asl.language.errors import ValidationError
 from .expressions import check_path, check_template
 from .fields import ITEM_BATCHER_FIELDS, PROCESSOR_FIELDS, SUB_MACHINE_FIELDS
 from .locate import join
-from .report import describe, did_you_mean, is_int
+from .report import describe, did_you_mean, is_int, unknown_hint
 from .states import StateCheck, SubMachine, expect_int, is_jsonata
 
 # RFC 3339 with AWS's restrictions: an uppercase T, and Z or a numeric offset.
@@ -126,7 +126,7 @@ def check_fail(check: StateCheck) -> None:
         if check.has(name):
             check.expect_str(name, non_empty=False)
         check.path(f"{name}Path", "path or intrinsic")
-        check.exclusive(name, f"{name}Path", f"{name}.$")
+        check.exclusive(name, f"{name}Path")
         check.exclusive(f"{name}Path", f"{name}.$")
 
 
@@ -289,7 +289,8 @@ def check_debate(check: StateCheck) -> None:
     if check.has("Topic"):
         check.expect_str("Topic", non_empty=False)
     check.path("TopicPath", "path")
-    check.exclusive("Topic", "TopicPath", "Topic.$")
+    check.exclusive("Topic", "TopicPath")
+    check.exclusive("TopicPath", "Topic.$")
     if check.has("Rounds"):
         check.expect_int("Rounds", 1)
     for name in ("Communication", "Consensus"):
@@ -469,7 +470,7 @@ def _check_jsonata_rule(check: StateCheck, rule: Any, where: str, label: str) ->
             check.report.error(
                 "UNSUPPORTED_FIELD",
                 join(where, str(key)),
-                f"'{key}' is not a field of a JSONata choice rule{did_you_mean(str(key), known)}",
+                f"'{key}' is not a field of a JSONata choice rule{unknown_hint(str(key), known)}",
                 key=True,
             )
     if "Condition" not in rule:
@@ -508,7 +509,7 @@ def _check_processor_config(check: StateCheck, processor: Any, pointer: str) -> 
             check.report.warning(
                 "UNKNOWN_FIELD",
                 join(at, str(key)),
-                f"{label} has the unknown field '{key}'{did_you_mean(str(key), choices)}",
+                f"{label} has the unknown field '{key}'{unknown_hint(str(key), choices)}",
                 key=True,
             )
     for key, allowed in choices.items():
@@ -537,13 +538,20 @@ def _check_item_reader(check: StateCheck) -> None:
     if not check.has("ItemReader") or not check.expect_object("ItemReader"):
         return
     reader = check.state["ItemReader"]
-    resource = reader.get("Resource")
-    if not isinstance(resource, str) or not resource:
+    if "Resource" not in reader:
         check.report.error(
-            "MISSING_FIELD" if "Resource" not in reader else "INVALID_TYPE",
-            check.at("ItemReader", "Resource") if "Resource" in reader else check.at("ItemReader"),
-            f"The ItemReader of Map state '{check.name}' needs a \"Resource\" string naming "
-            f"what reads the items, got {describe(resource)}",
+            "MISSING_FIELD",
+            check.at("ItemReader"),
+            f"The ItemReader of Map state '{check.name}' has no 'Resource': add \"Resource\" "
+            f'naming what reads the items, e.g. "arn:aws:states:::s3:getObject"',
+            key=True,
+        )
+    elif not isinstance(reader["Resource"], str) or not reader["Resource"]:
+        check.report.error(
+            "INVALID_TYPE",
+            check.at("ItemReader", "Resource"),
+            f"'Resource' of the ItemReader of Map state '{check.name}' must be a non-empty "
+            f"string, got {describe(reader['Resource'])}",
         )
 
 
@@ -558,7 +566,7 @@ def _check_item_batcher(check: StateCheck) -> None:
                 "UNKNOWN_FIELD",
                 check.at("ItemBatcher", str(key)),
                 f"The ItemBatcher of Map state '{check.name}' has the unknown "
-                f"field '{key}'{did_you_mean(str(key), ITEM_BATCHER_FIELDS)}",
+                f"field '{key}'{unknown_hint(str(key), ITEM_BATCHER_FIELDS)}",
                 key=True,
             )
     for name in ("MaxItemsPerBatch", "MaxInputBytesPerBatch"):

@@ -29,7 +29,7 @@ from .fields import (
     TERMINAL_TYPES,
 )
 from .locate import join
-from .report import Report, describe, did_you_mean, is_int, is_number
+from .report import Report, describe, did_you_mean, is_int, is_number, unknown_hint
 
 
 @dataclass(frozen=True)
@@ -278,7 +278,7 @@ def _check_fields(check: StateCheck) -> None:
                 "UNSUPPORTED_FIELD", check.at(key), _unsupported(check, key), key=True
             )
         else:
-            hint = did_you_mean(key, allowed) or ": remove it or check its spelling"
+            hint = unknown_hint(key, allowed)
             check.report.warning(
                 "UNKNOWN_FIELD",
                 check.at(key),
@@ -387,6 +387,8 @@ def _check_transition(check: StateCheck) -> None:
                 f'state to run next, or set "End": true'
             )
         check.report.error("MISSING_TRANSITION", check.pointer, message, key=True)
+        check.facts.terminal = True  # the fix may well be "End": true; do not report twice
+        return
     check.facts.terminal = end is True
 
 
@@ -492,7 +494,7 @@ def _object_with_fields(
             check.report.warning(
                 "UNKNOWN_FIELD",
                 join(where, str(key)),
-                f"The {label} has the unknown field '{key}'{did_you_mean(str(key), known)}",
+                f"The {label} has the unknown field '{key}'{unknown_hint(str(key), known)}",
                 key=True,
             )
     if "Comment" in value and not isinstance(value["Comment"], str):

@@ -29,7 +29,7 @@ from .fields import (
 )
 from .load import Document
 from .locate import join
-from .report import Report, describe, did_you_mean
+from .report import Report, describe, did_you_mean, unknown_hint
 from .states import Context, StateFacts, check_state, expect_int
 
 # A member of a machine's States object: the top level, a branch or a Map processor.
@@ -103,7 +103,7 @@ class _Walk:
         for raw in data:
             key = str(raw)
             if key not in known:
-                hint = did_you_mean(key, known) or ": remove it or check its spelling"
+                hint = unknown_hint(key, known)
                 self.report.warning(
                     "UNKNOWN_FIELD",
                     join("", key),
@@ -138,13 +138,24 @@ class _Walk:
         categories = data.get("ToolCategories")
         if isinstance(categories, dict):
             for category, tools in categories.items():
-                if not (isinstance(tools, list) and all(isinstance(t, str) for t in tools)):
+                at = join("/ToolCategories", str(category))
+                if not isinstance(tools, list):
                     self.report.error(
                         "INVALID_TYPE",
-                        join("/ToolCategories", str(category)),
-                        f"Tool category '{category}' must be an array of tool "
-                        f"names, got {describe(tools)}",
+                        at,
+                        f"Tool category '{category}' must be "
+                        f"an array of tool names, got {describe(tools)}",
                     )
+                    continue
+                for index, tool in enumerate(tools):
+                    if not isinstance(tool, str):
+                        self.report.error(
+                            "INVALID_TYPE",
+                            join(at, index),
+                            f"Tool category "
+                            f"'{category}' must list tool names (strings), got "
+                            f"{describe(tool)}",
+                        )
         elif "ToolCategories" in data:
             self.report.error(
                 "INVALID_TYPE",
@@ -273,7 +284,7 @@ class _Walk:
                 )
         elif not isinstance(start, str) or not start:
             report.error(
-                "INVALID_TYPE",
+                "INVALID_VALUE" if isinstance(start, str) else "INVALID_TYPE",
                 join(pointer, "StartAt"),
                 f"'StartAt' of {_lower(label)} must be a state name, got {describe(start)}",
             )
@@ -371,7 +382,7 @@ class _Walk:
         for raw in machine:
             key = str(raw)
             if key not in fields:
-                hint = did_you_mean(key, fields) or ": remove it or check its spelling"
+                hint = unknown_hint(key, fields)
                 self.report.warning(
                     "UNKNOWN_FIELD",
                     join(pointer, key),

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "choice_path_cause",
+    "java_double",
     "json_for_cause",
     "no_results_cause",
     "parameter_path_cause",

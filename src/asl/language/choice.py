@@ -41,6 +41,7 @@ from asl.language.timestamps import datetime_nanos, timestamp_nanos
 Now = Callable[[], datetime]
 Test = Callable[[Any, Any, Now | None], bool]
 Fetch = Callable[[Any, Any], Any]
+Probe = Callable[[Any, Any], bool]
 Predicate = Callable[[Any], bool]
 PathPredicate = Callable[[Any, Any], bool]
 Compare = Callable[[Any, Any], bool]
@@ -169,18 +170,18 @@ class _Compiler:
         for key in raw:
             if key in OPERATORS or key in ("Variable", "Variable.$", "Comment"):
                 continue
-            where = _child(pointer, key)
-            if key in _TOP_LEVEL_ONLY and not nested:
-                continue
-            if key in _TOP_LEVEL_ONLY:
+            name = str(key)
+            if key not in _TOP_LEVEL_ONLY:
+                self.report(
+                    "CHOICE_UNKNOWN_FIELD", _unknown_field_message(name), _child(pointer, name)
+                )
+            elif nested:
                 self.report(
                     "CHOICE_NESTED_NEXT" if key == "Next" else "CHOICE_NESTED_FIELD",
-                    f"{key} is only allowed on a top-level Choice rule, not inside And, Or "
+                    f"{name} is only allowed on a top-level Choice rule, not inside And, Or "
                     "or Not; move it to the enclosing rule in Choices",
-                    where,
+                    _child(pointer, name),
                 )
-                continue
-            self.report("CHOICE_UNKNOWN_FIELD", _unknown_field_message(key), where)
 
     def comparison(
         self, name: str, operand: Any, where: str, source: _Source | None
@@ -383,7 +384,7 @@ class _Source:
     """
 
     fetch: Fetch
-    probe: Fetch
+    probe: Probe
     path: Path | None
     cause: str
 
@@ -408,7 +409,7 @@ class _Relative:
             if instant is None:
                 return False
             moment = now() if now is not None else datetime.now(UTC)
-            return bool(compare(instant, datetime_nanos(moment) + offset))
+            return compare(instant, datetime_nanos(moment) + offset)
 
         return test
 
@@ -433,7 +434,7 @@ def _path_fetch(path: Path, cause: str) -> Fetch:
     return fetch
 
 
-def _path_probe(path: Path) -> Fetch:
+def _path_probe(path: Path) -> Probe:
     evaluate: Fetch = path.evaluate
 
     def probe(data: Any, context: Any) -> bool:
@@ -466,9 +467,9 @@ def _literal_test(source: _Source, predicate: Predicate) -> Test:
     return test_path
 
 
-def _is_present(probe: Fetch, expected: bool) -> Test:
+def _is_present(probe: Probe, expected: bool) -> Test:
     def test(data: Any, context: Any, now: Now | None) -> bool:
-        return bool(probe(data, context)) is expected
+        return probe(data, context) is expected
 
     return test
 
@@ -510,8 +511,8 @@ def _utf16(text: str) -> bytes:
 def _java_order(compare: Compare, left: str, right: str) -> bool:
     """Java's ``compareTo`` order; it differs from Python's only when neither is ASCII."""
     if left.isascii() or right.isascii():
-        return bool(compare(left, right))
-    return bool(compare(_utf16(left), _utf16(right)))
+        return compare(left, right)
+    return compare(_utf16(left), _utf16(right))
 
 
 def _string_predicate(compare: Compare, operand: str) -> Predicate:
@@ -527,14 +528,12 @@ def _string_pair(compare: Compare) -> PathPredicate:
 
 
 def _numeric_predicate(compare: Compare, operand: float) -> Predicate:
-    return lambda value: type(value) in _NUMBER_TYPES and bool(compare(value, operand))
+    return lambda value: type(value) in _NUMBER_TYPES and compare(value, operand)
 
 
 def _numeric_pair(compare: Compare) -> PathPredicate:
     return lambda value, operand: (
-        type(value) in _NUMBER_TYPES
-        and type(operand) in _NUMBER_TYPES
-        and bool(compare(value, operand))
+        type(value) in _NUMBER_TYPES and type(operand) in _NUMBER_TYPES and compare(value, operand)
     )
 
 
@@ -545,7 +544,7 @@ def _instant(value: Any) -> int | None:
 def _timestamp_predicate(compare: Compare, operand: int) -> Predicate:
     def predicate(value: Any) -> bool:
         instant = _instant(value)
-        return instant is not None and bool(compare(instant, operand))
+        return instant is not None and compare(instant, operand)
 
     return predicate
 
@@ -553,7 +552,7 @@ def _timestamp_predicate(compare: Compare, operand: int) -> Predicate:
 def _timestamp_pair(compare: Compare) -> PathPredicate:
     def predicate(value: Any, operand: Any) -> bool:
         left, right = _instant(value), _instant(operand)
-        return left is not None and right is not None and bool(compare(left, right))
+        return left is not None and right is not None and compare(left, right)
 
     return predicate
 

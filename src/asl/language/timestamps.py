@@ -96,7 +96,11 @@ def timestamp_nanos(text: str) -> int | None:
         moment = datetime.fromisoformat(text.upper() if lower else text)
     except ValueError:  # year 0, or a field out of range
         return _exact_nanos(text)
-    if match["sign"] is not None and abs(moment.utcoffset() or _NO_OFFSET) > _MAX_OFFSET:
+    if match["sign"] is not None and (
+        abs(moment.utcoffset() or _NO_OFFSET) > _MAX_OFFSET
+        or (match["om"] or "") > "59"
+        or (match["os"] or "") > "59"
+    ):
         return None
     delta = moment - _EPOCH
     fraction = match["fraction"]

@@ -49,8 +49,22 @@ def _upper_bound(value: Any, budget: list[int]) -> int:
     raise TypeError(f"{kind.__name__} is not a JSON type")
 
 
+_SCALARS = (int, float, bool, type(None))
+
+
 def json_size(value: Any, limit: int) -> int:
     """The UTF-8 JSON size of ``value``, or a bound below ``limit`` when that is enough."""
+    if type(value) is dict and len(value) <= _WALK_BUDGET:
+        # The common agent result: a small flat object, bounded without recursion.
+        total = 2
+        for key, item in value.items():
+            kind = type(item)
+            if type(key) is not str or (kind is not str and kind not in _SCALARS):
+                break
+            total += 6 * len(key) + (6 * len(item) + 6 if kind is str else 29)
+        else:
+            if total < limit:
+                return total
     try:
         bound = _upper_bound(value, [_WALK_BUDGET])
         if bound < limit:

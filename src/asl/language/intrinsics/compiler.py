@@ -13,7 +13,6 @@ expression, as AWS words them::
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol, assert_never
@@ -29,12 +28,10 @@ from asl.language.intrinsics.ast import (
     StringLiteral,
 )
 from asl.language.intrinsics.parser import parse
-from asl.language.intrinsics.signature import Failure, FunctionSpec, PathMiss, checked
+from asl.language.intrinsics.signature import Closure, Failure, FunctionSpec, PathMiss, bind
 from asl.language.intrinsics.table import FUNCTIONS
 from asl.language.intrinsics.template import FORMAT, Template, parse_template
 from asl.language.paths import NoResults, Path
-
-Closure = Callable[[Any, Any], Any]
 
 _SCALARS = (str, int, float, bool, type(None))
 _NOT_CONSTANT = object()
@@ -146,7 +143,7 @@ class _Compiler:
         if spec.name == FORMAT and count:
             closure = _format(node.args[0], closures)
         else:
-            closure = _invoke(checked(spec, count), closures)
+            closure = bind(spec, closures)
         constants = [value for _, value in compiled]
         return _fold(spec, closure, constants)
 
@@ -168,32 +165,17 @@ def _fold(spec: FunctionSpec, closure: Closure, constants: list[object]) -> tupl
     return _constant(value), value
 
 
-def _invoke(call: Callable[[list[Any], Any], Any], args: list[Closure]) -> Closure:
-    """Unrolled for the usual argument counts: no loop, no list comprehension frame."""
-    if not args:
-        return lambda data, context: call([], context)
-    if len(args) == 1:
-        (a,) = args
-        return lambda data, context: call([a(data, context)], context)
-    if len(args) == 2:
-        a, b = args
-        return lambda data, context: call([a(data, context), b(data, context)], context)
-    if len(args) == 3:
-        a, b, c = args
-        return lambda data, context: call(
-            [a(data, context), b(data, context), c(data, context)], context
-        )
-    return lambda data, context: call([arg(data, context) for arg in args], context)
-
-
 def _format(template_node: Argument, closures: list[Closure]) -> Closure:
     values = closures[1:]
     if isinstance(template_node, StringLiteral):
         template = parse_template(template_node.raw)
         render = template.render
         if len(values) == 1:
-            (only,) = values
-            return lambda data, context: render([only(data, context)])
+            (a,) = values
+            return lambda data, context: render([a(data, context)])
+        if len(values) == 2:
+            a, b = values
+            return lambda data, context: render([a(data, context), b(data, context)])
         return lambda data, context: render([value(data, context) for value in values])
 
     template_of = closures[0]

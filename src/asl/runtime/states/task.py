@@ -74,10 +74,9 @@ class TaskState(RecoverableState):
         parameters = self.prepare(data, context, entered)
         append(("TaskScheduled", now(), name, "parameters", parameters))
         append(("TaskStarted", now(), name, None, None))
-        try:
-            agent = execution.registry.bound(self.agent_name)
-        except ASLError:
-            raise self._not_found(execution.record) from None
+        agent = execution.registry.find(self.agent_name)
+        if agent is None:
+            raise self._not_found(execution.record)
         try:
             if agent.wants_context or self.timeout is not None:
                 result = await self._call_with_context(
