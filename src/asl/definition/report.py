@@ -102,7 +102,8 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "an object" if value else "an empty object"
     if isinstance(value, (list, tuple)):
-        return "an array" if value else "an empty array"
+        count = len(value)
+        return f"an array of {count} item{'' if count == 1 else 's'}" if value else "an empty array"
     return f"a {type(value).__name__} (not a JSON value)"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from asl.language.causes import parameter_path_cause
 from asl.language.errors import RUNTIME, ASLError
 from asl.language.intrinsics import compile_intrinsic, is_intrinsic
 from asl.language.paths import NoResults, Path, compile_path
@@ -101,13 +102,3 @@ def _path_field(key: str, path: Path) -> Evaluator:
             raise ASLError(RUNTIME, parameter_path_cause(path.text, key, source)) from None
 
     return value
-
-
-def parameter_path_cause(path_text: str, field: str, source: Any) -> str:
-    """AWS's wording for a ``.$`` field whose path selects nothing."""
-    from asl.language.causes import json_for_cause
-
-    return (
-        f"The JSONPath '{path_text}' specified for the field '{field}' "
-        f"could not be found in the input '{json_for_cause(source)}'"
-    )

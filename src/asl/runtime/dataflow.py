@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from asl.language.causes import no_results_cause
 from asl.language.errors import RUNTIME, ASLError
 from asl.language.paths import NoResults, Path, compile_path, compile_reference_path
 
@@ -20,11 +21,9 @@ ResultApplier = Callable[[Any, Any], Any]
 _MISSING = object()
 
 
-def no_results(path: Path) -> ASLError:
+def no_results(path: Path, data: Any, context: Any = None) -> ASLError:
     """AWS's error for a Path field (InputPath, OutputPath, ItemsPath...) that selects nothing."""
-    from asl.language.causes import no_results_cause
-
-    return ASLError(RUNTIME, no_results_cause(path))
+    return ASLError(RUNTIME, no_results_cause(path, data, context))
 
 
 def compile_selector(raw: dict[str, Any], field: str) -> Selector | None:
@@ -44,7 +43,7 @@ def path_selector(path: Path) -> Selector:
         try:
             return evaluate(data, context)
         except NoResults:
-            raise no_results(path) from None
+            raise no_results(path, data, context) from None
 
     return select
 

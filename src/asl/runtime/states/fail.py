@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asl.language.errors import ASLError
+from asl.language.causes import parameter_path_cause
+from asl.language.errors import RUNTIME, ASLError
 from asl.language.intrinsics import compile_intrinsic, is_intrinsic
 from asl.language.paths import NoResults, compile_reference_path
-from asl.runtime.dataflow import no_results
 from asl.runtime.execution import Scope
 from asl.runtime.states.base import State, Transition, located
 
@@ -37,7 +37,9 @@ def _resolver(raw: dict[str, Any], field: str) -> tuple[Resolver | None, bool]:
         try:
             return path.evaluate(data, context)
         except NoResults:
-            raise no_results(path) from None
+            source = context if path.is_context else data
+            cause = parameter_path_cause(path.text, field + "Path", source)
+            raise ASLError(RUNTIME, cause) from None
 
     return select, path.is_context
 

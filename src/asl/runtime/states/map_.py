@@ -40,7 +40,7 @@ class _Setting:
         try:
             value = self.path.evaluate(data, context)
         except NoResults:
-            raise no_results(self.path) from None
+            raise no_results(self.path, data, context) from None
         if type(value) not in (int, float) or value < 0:
             raise ASLError(
                 RUNTIME,

@@ -41,7 +41,7 @@ class _Seconds:
         try:
             value = self.path.evaluate(data)
         except NoResults:
-            raise no_results(self.path) from None
+            raise no_results(self.path, data) from None
         if type(value) is not int or value <= 0:
             raise ASLError(
                 "States.Runtime",

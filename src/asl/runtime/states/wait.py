@@ -75,4 +75,4 @@ def _select(path: Path, data: Any, context: Any) -> Any:
     try:
         return path.evaluate(data, context)
     except NoResults:
-        raise no_results(path) from None
+        raise no_results(path, data, context) from None
