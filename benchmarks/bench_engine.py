@@ -58,16 +58,17 @@ def marginal_us(make: Callable[[int], Callable[[], Any]], large: int, small: int
 
 
 def _asl_runner(
-    document: dict[str, Any], data: Any, registry: AgentRegistry | None = None
+    document: dict[str, Any], data: Any, expected: Any, registry: AgentRegistry | None = None
 ) -> Callable[[], Any]:
+    """A timed callable; it checks the output once first, so a broken run cannot look fast."""
     engine = WorkflowEngine.from_dict(document, registry or AgentRegistry())
     engine.validate()
 
     def run() -> Any:
-        result = asyncio.run(engine.arun(data))
-        assert result.status == "SUCCEEDED", (result.error, result.cause)
-        return result.output
+        return asyncio.run(engine.arun(data))
 
+    result = run()
+    assert (result.status, result.output) == ("SUCCEEDED", expected), (result.error, result.cause)
     return run
 
 
@@ -77,7 +78,7 @@ def asl_chain(n: int) -> Callable[[], Any]:
         state: dict[str, Any] = {"Type": "Pass", "Parameters": {"a.$": "$.a", "i": 1}}
         state.update({"Next": f"S{i + 1}"} if i + 1 < n else {"End": True})
         states[f"S{i}"] = state
-    return _asl_runner({"StartAt": "S0", "States": states}, {"a": 1})
+    return _asl_runner({"StartAt": "S0", "States": states}, {"a": 1}, {"a": 1, "i": 1})
 
 
 def asl_loop(n: int) -> Callable[[], Any]:
@@ -97,7 +98,7 @@ def asl_loop(n: int) -> Callable[[], Any]:
             "Done": {"Type": "Succeed"},
         },
     }
-    return _asl_runner(document, {"i": 0})
+    return _asl_runner(document, {"i": 0}, {"i": n})
 
 
 def asl_map(n: int) -> Callable[[], Any]:
@@ -114,7 +115,7 @@ def asl_map(n: int) -> Callable[[], Any]:
             }
         },
     }
-    return _asl_runner(document, [{"x": i} for i in range(n)])
+    return _asl_runner(document, [{"x": i} for i in range(n)], [{"y": i} for i in range(n)])
 
 
 async def echo_async(parameters: Any) -> Any:
@@ -132,7 +133,7 @@ def _asl_tasks(n: int, agent: Callable[[Any], Any]) -> Callable[[], Any]:
         state.update({"Next": f"T{i + 1}"} if i + 1 < n else {"End": True})
         states[f"T{i}"] = state
     registry = AgentRegistry({"Echo": agent})
-    return _asl_runner({"StartAt": "T0", "States": states}, {"a": 1}, registry)
+    return _asl_runner({"StartAt": "T0", "States": states}, {"a": 1}, {"a": 1}, registry)
 
 
 # --- LangGraph ---------------------------------------------------------------------------
@@ -152,10 +153,15 @@ class MapState(TypedDict):
     ys: Annotated[list[dict[str, int]], operator.add]
 
 
-def _graph_runner(graph: Any, data: Any, steps: int) -> Callable[[], Any]:
+def _graph_runner(graph: Any, data: Any, steps: int, expected: Any) -> Callable[[], Any]:
     compiled = graph.compile()
     config = {"recursion_limit": steps + 10}
-    return lambda: compiled.invoke(data, config)
+
+    def run() -> Any:
+        return compiled.invoke(data, config)
+
+    assert run() == expected
+    return run
 
 
 def lg_chain(n: int) -> Callable[[], Any]:
@@ -166,7 +172,7 @@ def lg_chain(n: int) -> Callable[[], Any]:
         graph.add_node(f"n{i}", lambda s: {"a": s["a"], "i": 1})
         graph.add_edge(START if i == 0 else f"n{i - 1}", f"n{i}")
     graph.add_edge(f"n{n - 1}", END)
-    return _graph_runner(graph, {"a": 1, "i": 0}, n)
+    return _graph_runner(graph, {"a": 1, "i": 0}, n, {"a": 1, "i": 1})
 
 
 def lg_loop(n: int) -> Callable[[], Any]:
@@ -176,7 +182,7 @@ def lg_loop(n: int) -> Callable[[], Any]:
     graph.add_node("increment", lambda s: {"i": s["i"] + 1})
     graph.add_edge(START, "increment")
     graph.add_conditional_edges("increment", lambda s: "increment" if s["i"] < n else END)
-    return _graph_runner(graph, {"i": 0}, n)
+    return _graph_runner(graph, {"i": 0}, n, {"i": n})
 
 
 def lg_map(n: int) -> Callable[[], Any]:
@@ -187,7 +193,9 @@ def lg_map(n: int) -> Callable[[], Any]:
     graph.add_node("copy", lambda item: {"ys": [{"y": item["x"]}]})
     graph.add_conditional_edges(START, lambda s: [Send("copy", item) for item in s["items"]])
     graph.add_edge("copy", END)
-    return _graph_runner(graph, {"items": [{"x": i} for i in range(n)], "ys": []}, 2)
+    items = [{"x": i} for i in range(n)]
+    expected = {"items": items, "ys": [{"y": i} for i in range(n)]}
+    return _graph_runner(graph, {"items": items, "ys": []}, 2, expected)
 
 
 def _lg_tasks(n: int, node: Callable[[Any], Any], is_async: bool) -> Callable[[], Any]:
@@ -201,9 +209,14 @@ def _lg_tasks(n: int, node: Callable[[Any], Any], is_async: bool) -> Callable[[]
     compiled = graph.compile()
     config = {"recursion_limit": n + 10}
     data = {"a": 1, "i": 0}
-    if is_async:
-        return lambda: asyncio.run(compiled.ainvoke(data, config))
-    return lambda: compiled.invoke(data, config)
+
+    def run() -> Any:
+        if is_async:
+            return asyncio.run(compiled.ainvoke(data, config))
+        return compiled.invoke(data, config)
+
+    assert run() == data
+    return run
 
 
 # --- the table ---------------------------------------------------------------------------

@@ -355,7 +355,9 @@ def validate(files: tuple[str, ...], output_format: str, registry: AgentRegistry
     "MODULE (calls its register(registry) function) or MODULE:ATTR naming an "
     "AgentRegistry, a dict of name to agent, or a register function.",
 )
-@click.option("--execution-id", help="Use this execution id instead of a generated one.")
+@click.option(
+    "--execution-id", metavar="ID", help="Use this execution id instead of a generated one."
+)
 def run(
     file: str,
     input_text: Any,

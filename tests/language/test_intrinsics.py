@@ -182,3 +182,33 @@ def test_array_range_holds_at_most_1000_items() -> None:
         range(1000, 0, -1)
     )
     assert compile_intrinsic("States.ArrayRange(0, 1998, 2)").evaluate({})[-1] == 1998
+
+
+def test_calls_nest_64_deep_and_no_deeper() -> None:
+    deepest = "States.Array(" * 64 + ")" * 64
+    assert compile_intrinsic(deepest).evaluate(None) is not None
+    too_deep = "States.Array(" * 65 + ")" * 65
+    with pytest.raises(IntrinsicError) as caught:
+        compile_intrinsic(too_deep)
+    assert (caught.value.reason, caught.value.column) == ("calls are nested more than 64 deep", 833)
+
+
+@pytest.mark.parametrize(
+    ("expression", "name"),
+    [
+        ("States.Format('{}', $)", "States.Format"),
+        ("States.JsonToString($)", "States.JsonToString"),
+        ("States.ArrayUnique($)", "States.ArrayUnique"),
+    ],
+)
+def test_data_nested_too_deeply_fails_like_bad_arguments(expression: str, name: str) -> None:
+    data: list[Any] = []
+    node = data
+    for _ in range(5000):
+        node.append([])
+        node = node[0]
+    with pytest.raises(ASLError) as caught:
+        compile_intrinsic(expression).evaluate(data)
+    assert caught.value.cause == (
+        f"The function '{expression}' had the following error: Invalid arguments in {name}"
+    )

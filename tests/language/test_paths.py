@@ -148,7 +148,7 @@ def test_no_results_cause_without_data_uses_the_normalized_path() -> None:
 
 def test_failure_reports_the_missing_member_of_a_context_path() -> None:
     path = compile_path("$$.Map.Item.Value.checkId")
-    context = {"Map": {}}
+    context: dict[str, Any] = {"Map": {}}
 
     with pytest.raises(NoResults):
         path.evaluate({}, context)
@@ -206,3 +206,18 @@ def test_compiled_path_is_frozen() -> None:
 
     with pytest.raises(AttributeError):
         path.text = "$.b"  # type: ignore[misc]
+
+
+def test_no_results_cause_of_a_context_path_without_the_context() -> None:
+    path = compile_path("$$.Execution.Nope")
+
+    assert no_results_cause(path, {"Execution": {}}) == (
+        "Invalid path '$$.Execution.Nope' : No results for path: $['Execution']['Nope']"
+    )
+
+
+def test_assign_refuses_a_path_that_selects_many_nodes() -> None:
+    with pytest.raises(PathError) as raised:
+        compile_path("$.a[*]").assign({"a": [1]}, 1)
+
+    assert raised.value.reason == "a ResultPath cannot address more than one node"

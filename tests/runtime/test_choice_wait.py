@@ -25,7 +25,7 @@ def test_choice_loop_until_condition(run: Any) -> None:
     assert run(LOOP, {"i": 0}).output == {"i": 5}
 
 
-def test_no_choice_matched_fails(run: Any) -> None:
+def test_no_match_without_default_fails_with_runtime_error(run: Any) -> None:
     definition = machine(
         (
             "C",
@@ -34,7 +34,11 @@ def test_no_choice_matched_fails(run: Any) -> None:
         ("S", {"Type": "Succeed"}),
     )
     result = run(definition, {"x": "b"})
-    assert result.error == "States.NoChoiceMatched"
+    assert (result.error, result.cause) == (
+        "States.Runtime",
+        "An error occurred while executing the state 'C' (entered at the event id #2). "
+        "Failed to transition out of the state. The state does not point to a next state.",
+    )
 
 
 def test_choice_output_path_applies_to_input(run: Any) -> None:

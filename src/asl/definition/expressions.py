@@ -18,6 +18,13 @@ from .report import Report, describe
 
 PathKind = Literal["path", "reference path", "path or intrinsic"]
 
+_WANTED: dict[str, str] = {
+    "path": 'a path such as "$.field"',
+    "reference path": 'a reference path such as "$.field"',
+    "path or intrinsic": 'a reference path such as "$.field" or an intrinsic function call '
+    'such as "States.Format(...)"',
+}
+
 
 def check_path(
     report: Report,
@@ -32,7 +39,7 @@ def check_path(
     if value is None and nullable:
         return
     if not isinstance(value, str):
-        allowed = f'a {kind} string such as "$.field"' + (" or null" if nullable else "")
+        allowed = _WANTED[kind] + (" or null" if nullable else "")
         report.error("INVALID_TYPE", pointer, f"{label} must be {allowed}, got {describe(value)}")
         return
     if kind == "path or intrinsic" and _looks_intrinsic(value):

@@ -231,14 +231,11 @@ def check_approval(check: StateCheck) -> None:
             f"{check.label('Prompt')} must be a string or an object, got {describe(prompt)}",
         )
     options = check.state.get("Options")
-    if check.has("Options") and not (
-        isinstance(options, list) and options and all(isinstance(o, str) for o in options)
-    ):
+    if check.has("Options") and _string_list(check, "Options", "options") and not options:
         check.report.error(
-            "INVALID_TYPE",
+            "INVALID_VALUE",
             check.at("Options"),
-            f"{check.label('Options')} must "
-            f"be a non-empty array of strings, got {describe(options)}",
+            f"{check.label('Options')} must list at least one option, got an empty array",
         )
     for name in ("Timeout", "OnTimeout"):
         if check.has(name):
@@ -271,16 +268,11 @@ def check_debate(check: StateCheck) -> None:
             f"{check.title} has no 'Agents': add \"Agents\" with the names of at least two agents",
             key=True,
         )
-    elif not (
-        isinstance(agents, list)
-        and len(agents) >= 2
-        and all(isinstance(a, str) and a for a in agents)
-    ):
+    elif _string_list(check, "Agents", "agent names") and len(check.state["Agents"]) < 2:
         check.report.error(
-            "INVALID_VALUE" if isinstance(agents, list) else "INVALID_TYPE",
+            "INVALID_VALUE",
             check.at("Agents"),
-            f"{check.label('Agents')} must be an array of at least two agent names, got "
-            f"{describe(agents)}",
+            f"{check.label('Agents')} must name at least two agents, got {describe(agents)}",
         )
     if isinstance(agents, list):
         for index, agent in enumerate(agents):
@@ -389,6 +381,28 @@ TYPE_CHECKS: Final[dict[str, Callable[[StateCheck], None]]] = {
     "Include": check_include,
     "Workflow": check_workflow,
 }
+
+
+def _string_list(check: StateCheck, name: str, what: str) -> bool:
+    """An array of non-empty strings; each bad item is reported where it is."""
+    value = check.state[name]
+    if not isinstance(value, list):
+        check.report.error(
+            "INVALID_TYPE",
+            check.at(name),
+            f"{check.label(name)} must be an array of {what}, got {describe(value)}",
+        )
+        return False
+    good = True
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            check.report.error(
+                "INVALID_TYPE" if not isinstance(item, str) else "INVALID_VALUE",
+                check.at(name, index),
+                f"{check.label(name)} must hold non-empty strings, got {describe(item)}",
+            )
+            good = False
+    return good
 
 
 def _check_agent_name(check: StateCheck, agent: str, pointer: str) -> None:

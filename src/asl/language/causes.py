@@ -63,16 +63,17 @@ def json_for_cause(value: Any) -> str:
     return "".join(parts)
 
 
-def no_results_cause(path: Path, data: Any = _UNSET, context: Any = None) -> str:
+def no_results_cause(path: Path, data: Any = _UNSET, context: Any = _UNSET) -> str:
     """``Invalid path '<text>' : <Jayway message>`` for a Path field that selected nothing.
 
-    Pass the data the path ran on (and the context object for ``$$`` paths) to get
-    Jayway's exact reason (e.g. ``Missing property in path $['a']`` when an
-    intermediate member is absent); without it the leaf wording is used.
+    Pass what the path ran on -- ``data``, or ``context`` for a ``$$`` path -- to get
+    Jayway's exact reason (e.g. ``Missing property in path $['a']`` when an intermediate
+    member is absent); without it the wording for a missing last step is used.
     """
-    if data is _UNSET and not path.is_context:
+    source = context if path.is_context else data
+    if source is _UNSET:
         return f"Invalid path '{path.text}' : No results for path: {path.normalized}"
-    failure = path.failure(None if data is _UNSET else data, context)
+    failure = path.failure(source, source)
     return f"Invalid path '{path.text}' : {path_failure_message(failure)}"
 
 

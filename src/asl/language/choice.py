@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from asl.language.causes import choice_path_cause
 from asl.language.errors import RUNTIME, ASLError, Diagnostic, PathError, ValidationError
 from asl.language.intrinsics import compile_intrinsic
 from asl.language.paths import NoResults, Path, compile_reference_path
@@ -80,8 +81,11 @@ _KNOWN_FIELDS: Final = ("Variable", "Variable.$", "Comment", *_TOP_LEVEL_ONLY)
 _NUMBER_TYPES: Final = frozenset((int, float))
 _RELATIVE: Final = re.compile(r"([+-])(\d{1,9})([smhd])", re.ASCII)
 _UNIT_NANOS: Final = {"s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9, "d": 86_400 * 10**9}
-_MISSING_CAUSE: Final = (
-    "Invalid path '{}': The choice state's condition path references an invalid value."
+# AWS fails a Choice state whose rules all miss and that has no Default with
+# States.Runtime (not States.NoChoiceMatched) and this cause, after the usual
+# "An error occurred while executing the state ..." prefix.
+NO_MATCH_CAUSE: Final = (
+    "Failed to transition out of the state. The state does not point to a next state."
 )
 
 
@@ -259,7 +263,7 @@ class _Compiler:
         path = self.reference_path("Variable", text, where, "CHOICE_BAD_VARIABLE")
         if path is None:
             return None
-        cause = _MISSING_CAUSE.format(text)
+        cause = choice_path_cause(text)
         return _Source(_path_fetch(path, cause), _path_probe(path), path, cause)
 
     def intrinsic_source(self, text: Any, where: str) -> _Source | None:
@@ -367,7 +371,7 @@ class _Compiler:
         else:
             predicate = _boolean_pair
         fetch = source.fetch
-        fetch_operand = _path_fetch(path, _MISSING_CAUSE.format(operand))
+        fetch_operand = _path_fetch(path, choice_path_cause(operand))
 
         def test(data: Any, context: Any, now: Now | None) -> bool:
             return predicate(fetch(data, context), fetch_operand(data, context))

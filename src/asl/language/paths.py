@@ -572,39 +572,50 @@ def _definite_runner(segments: tuple[Segment, ...]) -> Runner:
 
 
 def _walker(segments: tuple[Segment, ...], out_of_range: Any = NoResults) -> Runner:
-    """One generated function of plain subscripts: ``$.a.b[0].c`` costs four C lookups.
+    """One function of plain subscripts: ``$.a.b[0].c`` costs four C-level lookups.
 
     A name step subscripts directly (a list or a string refuses a ``str`` key with
     TypeError); an index step checks for a list first, since ``"abc"[0]`` would succeed.
-    The generated source holds no user text: names and indices are passed as ``k0``,
-    ``k1``... so any name is safe. ``out_of_range`` is what an index past the end gives:
-    NoResults for a definite path, a marker before the indefinite part of a path (Jayway
-    skips an index out of range silently, so such a path selects nothing).
+    ``out_of_range`` is what an index past the end gives: NoResults for a definite path,
+    a marker before the indefinite part of a path (Jayway skips an index out of range
+    silently, so such a path selects nothing).
     """
     if not segments:
         return lambda data, root=None: data
-    keys: dict[str, Any] = {}
-    lines = ["def run(data, root=None):", "    x = data", "    try:"]
-    for i, segment in enumerate(segments):
-        if isinstance(segment, Index):
-            lines.append("        if x.__class__ is not list: raise NoResults")
-            keys[f"k{i}"] = segment.index
-        else:
-            assert isinstance(segment, Name)
-            keys[f"k{i}"] = segment.name
-        lines.append(f"        x = x[k{i}]")
+    shape = "".join("i" if isinstance(s, Index) else "n" for s in segments)
+    keys = [s.index if isinstance(s, Index) else s.name for s in segments]  # type: ignore[union-attr]
+    run: Runner = _walker_factory(shape)(out_of_range, *keys)
+    return run
+
+
+@functools.lru_cache(maxsize=256)
+def _walker_factory(shape: str) -> Callable[..., Runner]:
+    """Generate (once per shape: "nn", "nin"...) a factory of walkers for that shape.
+
+    The generated source holds no user text -- names and indices arrive as arguments
+    ``k0``, ``k1``... -- so any name is safe, and documents that repeat a shape pay for
+    ``exec`` once.
+    """
+    params = ", ".join(f"k{i}" for i in range(len(shape)))
+    lines = [f"def make(out_of_range, {params}):", "  def run(data, root=None):"]
+    lines += ["    x = data", "    try:"]
+    for i, kind in enumerate(shape):
+        if kind == "i":
+            lines.append("      if x.__class__ is not list: raise NoResults")
+        lines.append(f"      x = x[k{i}]")
     lines += [
         "    except (KeyError, TypeError):",
-        "        raise NoResults from None",
+        "      raise NoResults from None",
         "    except IndexError:",
-        "        if out_of_range is NoResults: raise NoResults from None",
-        "        return out_of_range",
+        "      if out_of_range is NoResults: raise NoResults from None",
+        "      return out_of_range",
         "    return x",
+        "  return run",
     ]
-    namespace: dict[str, Any] = {"NoResults": NoResults, "out_of_range": out_of_range, **keys}
-    exec("\n".join(lines), namespace)  # the source is built from constants only
-    run: Runner = namespace["run"]
-    return run
+    namespace: dict[str, Any] = {"NoResults": NoResults}
+    exec("\n".join(lines), namespace)  # the source is built from the shape only
+    make: Callable[..., Runner] = namespace["make"]
+    return make
 
 
 def _indefinite_runner(segments: tuple[Segment, ...]) -> Runner:
@@ -643,9 +654,7 @@ def _stage(segment: Segment, leaf: bool, strict: bool) -> Stage:
             ]
         case Names(names=names) if leaf:
 
-            def merge(nodes: list[Any], root: Any) -> list[Any]:
-                if strict and nodes[0].__class__ is not dict:
-                    raise NoResults
+            def merge(nodes: list[Any], root: Any) -> list[Any]:  # never first: it is definite
                 return [{n: v[n] for n in names if n in v} for v in nodes if v.__class__ is dict]
 
             return merge
@@ -991,6 +1000,7 @@ class Path:
     is_definite: bool
     segments: tuple[Segment, ...] = field(repr=False)
     _run: Runner = field(repr=False)
+    _keys: tuple[str | int, ...] | None = field(repr=False, default=None)  # Reference Path
 
     def evaluate(self, data: Any, context: Any = None) -> Any:
         """Definite path: the value (or :class:`NoResults`); indefinite path: a list."""
@@ -1002,11 +1012,16 @@ class Path:
         Missing members on the way are created as objects; stepping through anything
         else fails with ``States.ResultPathMatchFailure``.
         """
-        if self.is_context:
-            raise PathError(self.text, "a ResultPath cannot address the context object")
-        if not self.segments:
+        keys = self._keys
+        if keys is None or self.is_context:
+            what = "the context object" if self.is_context else "more than one node"
+            raise PathError(self.text, f"a ResultPath cannot address {what}")
+        if not keys:
             return value
-        keys = [s.name if isinstance(s, Name) else s.index for s in self.segments]  # type: ignore[union-attr]
+        if len(keys) == 1 and data.__class__ is dict:  # "$.result": the common case
+            copy = data.copy()
+            copy[keys[0]] = value
+            return copy
         try:
             return _assign(data, keys, value)
         except _CannotAssign:
@@ -1068,7 +1083,7 @@ class _CannotAssign(Exception):
     pass
 
 
-def _assign(data: Any, keys: list[Any], value: Any) -> Any:
+def _assign(data: Any, keys: tuple[str | int, ...], value: Any) -> Any:
     top = _copied(data, keys[0])
     node = top
     for key, following in itertools.pairwise(keys):
@@ -1102,7 +1117,10 @@ def _build(text: str) -> Path:
     definite = all(_is_definite(s, i == last) for i, s in enumerate(segments))
     normalized = "$" + "".join(_fragment(s) for s in segments)
     run = _definite_runner(segments) if definite else _indefinite_runner(segments)
-    return Path(text, normalized, is_context, definite, segments, run)
+    keys = None
+    if all(isinstance(s, Name | Index) for s in segments):
+        keys = tuple(s.name if isinstance(s, Name) else s.index for s in segments)  # type: ignore[union-attr]
+    return Path(text, normalized, is_context, definite, segments, run, keys)
 
 
 @functools.lru_cache(maxsize=4096)

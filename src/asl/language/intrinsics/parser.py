@@ -27,6 +27,10 @@ from asl.language.intrinsics.ast import (
 from asl.language.intrinsics.lexer import Kind, Token, tokenize
 from asl.language.paths import Path, compile_path
 
+# Far above any real workflow (AWS allows 10 nested calls); it only keeps the
+# recursive descent away from Python's recursion limit.
+MAX_DEPTH = 64
+
 
 def parse(text: str, known: Callable[[str], bool]) -> Call:
     """Parse ``text``; ``known(name)`` says whether a function name exists."""
@@ -34,13 +38,14 @@ def parse(text: str, known: Callable[[str], bool]) -> Call:
 
 
 class _Parser:
-    __slots__ = ("known", "position", "text", "tokens")
+    __slots__ = ("depth", "known", "position", "text", "tokens")
 
     def __init__(self, text: str, tokens: list[Token], known: Callable[[str], bool]) -> None:
         self.text = text
         self.tokens = tokens
         self.known = known
         self.position = 0
+        self.depth = 0
 
     def top(self) -> Call:
         token = self._peek()
@@ -54,6 +59,9 @@ class _Parser:
 
     def _call(self) -> Call:
         name = self._next()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self._error(f"calls are nested more than {MAX_DEPTH} deep", name)
         if not name.text.startswith("States.") or not self.known(name.text):
             raise self._error(f"unknown intrinsic function '{name.text}'", name)
         opening = self._next()
@@ -62,11 +70,13 @@ class _Parser:
         args: list[Argument] = []
         if self._peek().kind is Kind.RPAREN:
             self._next()
+            self.depth -= 1
             return Call(name.text, (), name.column)
         while True:
             args.append(self._argument())
             separator = self._next()
             if separator.kind is Kind.RPAREN:
+                self.depth -= 1
                 return Call(name.text, tuple(args), name.column)
             if separator.kind is not Kind.COMMA:
                 found = _describe(separator)

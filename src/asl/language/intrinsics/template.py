@@ -45,9 +45,12 @@ class Template:
         if not values:
             return pieces[0]
         out = [pieces[0]]
-        for value, piece in zip(values, pieces[1:], strict=True):
-            out.append(value if isinstance(value, str) else format_text(value))
-            out.append(piece)
+        try:
+            for value, piece in zip(values, pieces[1:], strict=True):
+                out.append(value if isinstance(value, str) else format_text(value))
+                out.append(piece)
+        except RecursionError:
+            raise Failure(f"Invalid arguments in {FORMAT}") from None
         return "".join(out)
 
 

@@ -1,11 +1,15 @@
-"""The Choice state: the first rule that matches names the next state."""
+"""The Choice state: the first rule that matches names the next state.
+
+With no match and no Default, AWS fails the execution with ``States.Runtime``
+("Failed to transition out of the state ..."), not ``States.NoChoiceMatched``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from asl.language.choice import compile_rule
-from asl.language.errors import NO_CHOICE_MATCHED, ASLError
+from asl.language.choice import NO_MATCH_CAUSE, compile_rule
+from asl.language.errors import RUNTIME, ASLError
 from asl.runtime.execution import Scope
 from asl.runtime.states.base import State, Transition, located
 
@@ -37,7 +41,7 @@ class ChoiceState(State):
                         target = rule_target
                         break
                 if target is None:
-                    raise ASLError(NO_CHOICE_MATCHED, "No Matches!")
+                    raise ASLError(RUNTIME, NO_MATCH_CAUSE)
                 if finish is not None:
                     effective = finish(effective, effective, context)
             except ASLError as error:

@@ -6,7 +6,7 @@ from typing import Any
 
 from asl.language.errors import RUNTIME, ASLError
 from asl.language.paths import NoResults, Path, compile_reference_path
-from asl.language.timestamps import parse_timestamp
+from asl.language.timestamps import invalid_timestamp_path_cause, parse_timestamp
 from asl.runtime.dataflow import no_results
 from asl.runtime.execution import Scope
 from asl.runtime.states.base import State, Transition, located
@@ -63,11 +63,7 @@ class WaitState(State):
         value = _select(self.timestamp_path, data, context)
         moment = parse_timestamp(value) if isinstance(value, str) else None
         if moment is None:
-            raise ASLError(
-                RUNTIME,
-                f"The TimestampPath parameter does not reference a valid ISO-8601 "
-                f"extended offset date-time format string: {value}",
-            )
+            raise ASLError(RUNTIME, invalid_timestamp_path_cause(self.timestamp_path.text, value))
         return max(moment.timestamp() - now, 0.0)
 
 

@@ -1,0 +1,21 @@
+"""`asl --help` stays fast: the progress display's rich is imported only by a run that uses it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+PROBE = """
+import sys
+from asl.cli import cli
+cli(["--help"], standalone_mode=False)
+print(sorted(name for name in sys.modules if name == "rich" or name.startswith("rich.")))
+"""
+
+
+def test_help_does_not_import_rich() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "[]")
