@@ -167,7 +167,7 @@ def _graph_runner(graph: Any, data: Any, steps: int, expected: Any) -> Callable[
 def lg_chain(n: int) -> Callable[[], Any]:
     from langgraph.graph import END, START, StateGraph
 
-    graph = StateGraph(ChainState)
+    graph: Any = StateGraph(ChainState)
     for i in range(n):
         graph.add_node(f"n{i}", lambda s: {"a": s["a"], "i": 1})
         graph.add_edge(START if i == 0 else f"n{i - 1}", f"n{i}")
@@ -178,7 +178,7 @@ def lg_chain(n: int) -> Callable[[], Any]:
 def lg_loop(n: int) -> Callable[[], Any]:
     from langgraph.graph import END, START, StateGraph
 
-    graph = StateGraph(LoopState)
+    graph: Any = StateGraph(LoopState)
     graph.add_node("increment", lambda s: {"i": s["i"] + 1})
     graph.add_edge(START, "increment")
     graph.add_conditional_edges("increment", lambda s: "increment" if s["i"] < n else END)
@@ -189,7 +189,7 @@ def lg_map(n: int) -> Callable[[], Any]:
     from langgraph.graph import END, START, StateGraph
     from langgraph.types import Send
 
-    graph = StateGraph(MapState)
+    graph: Any = StateGraph(MapState)
     graph.add_node("copy", lambda item: {"ys": [{"y": item["x"]}]})
     graph.add_conditional_edges(START, lambda s: [Send("copy", item) for item in s["items"]])
     graph.add_edge("copy", END)
@@ -201,7 +201,7 @@ def lg_map(n: int) -> Callable[[], Any]:
 def _lg_tasks(n: int, node: Callable[[Any], Any], is_async: bool) -> Callable[[], Any]:
     from langgraph.graph import END, START, StateGraph
 
-    graph = StateGraph(ChainState)
+    graph: Any = StateGraph(ChainState)
     for i in range(n):
         graph.add_node(f"t{i}", node)
         graph.add_edge(START if i == 0 else f"t{i - 1}", f"t{i}")

@@ -12,6 +12,7 @@ what happened::
 Every layer raises a :class:`CliError` that carries its exit code; click's
 standalone ``main`` is the one place that shows it and exits, so commands can
 also be invoked embedded (``standalone_mode=False``) or through ``CliRunner``.
+``main``, the group of commands, is the console script's entry point.
 
 The engine is imported inside the commands, never at module level: ``asl --help``
 then costs Python plus click, nothing more.
@@ -25,11 +26,13 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from asl import __version__
+
 if TYPE_CHECKING:
     from asl import AgentRegistry, Diagnostic, WorkflowEngine, WorkflowResult
 
     ParamType = click.ParamType[Any]
-else:  # click < 8.4 has no generic ParamType; subscripting it at runtime would fail
+else:  # older click has no generic ParamType: subscripting it at runtime would fail
     ParamType = click.ParamType
 
 EXIT_FAILED = 1
@@ -278,8 +281,8 @@ def diagnostic_dict(file: str, d: Diagnostic) -> dict[str, Any]:
 
 
 @click.group(name="asl", context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="agent-state-language", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.version_option(__version__, prog_name="asl", message="%(prog)s %(version)s")
+def main() -> None:
     """Validate and run Agent State Language (ASL) workflows.
 
     ASL is Amazon States Language (AWS Step Functions) with agents: Task states call
@@ -300,7 +303,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--format",
@@ -338,7 +341,7 @@ def validate(files: tuple[str, ...], output_format: str, registry: AgentRegistry
         raise ProblemsFound(stdout="".join(f"{line}\n" for line in lines))
 
 
-@cli.command()
+@main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--input",
@@ -473,10 +476,5 @@ def _outcome(result: WorkflowResult) -> str:
     return json_document(result.output)
 
 
-def main() -> None:
-    """The console-script entry point: the one place exceptions become exit codes."""
-    cli(prog_name="asl")
-
-
 if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`
-    main()
+    main(prog_name="asl")

@@ -93,7 +93,8 @@ _WRONG_VALUES = [
         "10",
         "INVALID_TYPE",
         "/States/S/TimeoutSeconds",
-        "'TimeoutSeconds' of state 'S' must be a positive integer, got the string \"10\"; write 10 without quotes",
+        "'TimeoutSeconds' of state 'S' must be a positive integer, got the string \"10\"; write 10 "
+        "without quotes",
     ),
     (
         "Task",
@@ -101,7 +102,8 @@ _WRONG_VALUES = [
         5,
         "INVALID_TYPE",
         "/States/S/TimeoutSecondsPath",
-        "'TimeoutSecondsPath' of state 'S' must be a reference path such as \"$.field\", got the number 5",
+        "'TimeoutSecondsPath' of state 'S' must be a reference path such as \"$.field\", got the "
+        "number 5",
     ),
     (
         "Task",
@@ -293,7 +295,8 @@ _WRONG_VALUES = [
         None,
         "INVALID_TYPE",
         "/States/S/CacheTTL",
-        "'CacheTTL' of state 'S' must be a duration such as \"1h\" or a number of seconds, got null",
+        "'CacheTTL' of state 'S' must be a duration such as \"1h\" or a number of seconds, got "
+        "null",
     ),
     (
         "Task",
@@ -349,7 +352,8 @@ _WRONG_VALUES = [
         "x",
         "INVALID_PATH",
         "/States/S/MaxConcurrencyPath",
-        "'MaxConcurrencyPath' of state 'S' is not a valid reference path: a path must start with '$' (at character 1)",
+        "'MaxConcurrencyPath' of state 'S' is not a valid reference path: a path must start with "
+        "'$' (at character 1)",
     ),
     (
         "Map",
@@ -357,7 +361,8 @@ _WRONG_VALUES = [
         101,
         "INVALID_VALUE",
         "/States/S/ToleratedFailurePercentage",
-        "'ToleratedFailurePercentage' of state 'S' must be a number from 0 to 100, got the number 101",
+        "'ToleratedFailurePercentage' of state 'S' must be a number from 0 to 100, got the number "
+        "101",
     ),
     (
         "Map",
@@ -405,7 +410,8 @@ _WRONG_VALUES = [
         1,
         "INVALID_TYPE",
         "/States/S/ItemProcessor",
-        "The ItemProcessor of Map state 'S' must be an object with StartAt and States, got the number 1",
+        "The ItemProcessor of Map state 'S' must be an object with StartAt and States, got the "
+        "number 1",
     ),
     (
         "Parallel",
@@ -413,7 +419,8 @@ _WRONG_VALUES = [
         [1],
         "INVALID_TYPE",
         "/States/S/Branches/0",
-        "Branch 0 of Parallel state 'S' must be an object with StartAt and States, got the number 1",
+        "Branch 0 of Parallel state 'S' must be an object with StartAt and States, got the number "
+        "1",
     ),
     (
         "Fail",
@@ -437,7 +444,8 @@ _WRONG_VALUES = [
         1,
         "INVALID_TYPE",
         "/States/S/ErrorPath",
-        "'ErrorPath' of state 'S' must be a reference path such as \"$.field\" or an intrinsic function call such as \"States.Format(...)\", got the number 1",
+        "'ErrorPath' of state 'S' must be a reference path such as \"$.field\" or an intrinsic "
+        'function call such as "States.Format(...)", got the number 1',
     ),
     (
         "Fail",
@@ -445,7 +453,8 @@ _WRONG_VALUES = [
         "x",
         "INVALID_PATH",
         "/States/S/CausePath",
-        "'CausePath' of state 'S' is not a valid reference path: a path must start with '$' (at character 1)",
+        "'CausePath' of state 'S' is not a valid reference path: a path must start with '$' (at "
+        "character 1)",
     ),
     (
         "Approval",
@@ -477,7 +486,8 @@ _WRONG_VALUES = [
         "Never",
         "INVALID_VALUE",
         "/States/S/OnTimeout",
-        "'OnTimeout' of state 'S' must be one of AutoReject, AutoApprove, Escalate, Fail, got the string \"Never\"",
+        "'OnTimeout' of state 'S' must be one of AutoReject, AutoApprove, Escalate, Fail, got the "
+        'string "Never"',
     ),
     (
         "Approval",
@@ -1036,20 +1046,20 @@ def test_jsonata_choice_rules_need_a_condition() -> None:
     assert problems_of_dict(document) == [
         (
             "error",
+            "UNSUPPORTED_FIELD",
+            "/States/C/Choices/0/Extra",
+            None,
+            None,
+            "'Extra' is not a field of a JSONata choice rule: remove it or check its spelling",
+        ),
+        (
+            "error",
             "INVALID_TYPE",
             "/States/C/Choices/0/Condition",
             None,
             None,
             "'Condition' of choice rule 0 of state 'C' must be a JSONata expression "
             '"{% ... %}" or a boolean, got the number 3',
-        ),
-        (
-            "error",
-            "UNSUPPORTED_FIELD",
-            "/States/C/Choices/0/Extra",
-            None,
-            None,
-            "'Extra' is not a field of a JSONata choice rule: remove it or check its spelling",
         ),
         (
             "error",

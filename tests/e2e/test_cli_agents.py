@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asl.cli import cli
+from asl.cli import main
 
 SHOUT = {
     "StartAt": "Shout",
@@ -44,7 +44,7 @@ def write_module(tmp_path: Path) -> WriteModule:
 
 
 def _run(runner: CliRunner, workflow: str, agents: str) -> tuple[int, str, str]:
-    result = runner.invoke(cli, ["run", workflow, "--agents", agents, "--input", '"hi"'])
+    result = runner.invoke(main, ["run", workflow, "--agents", agents, "--input", '"hi"'])
     return result.exit_code, result.stdout, result.stderr
 
 

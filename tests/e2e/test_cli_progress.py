@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import asl.cli
 import asl.cli_progress
-from asl.cli import cli
+from asl.cli import main
 from asl.cli_progress import ProgressModel
 
 TWO_STEPS = {
@@ -61,7 +61,7 @@ def test_nothing_reaches_stderr_when_it_is_not_a_terminal(
     workflow = tmp_path / "two.asl.json"
     workflow.write_text(json.dumps(TWO_STEPS))
 
-    result = runner.invoke(cli, ["run", str(workflow), "--input", "{}"])
+    result = runner.invoke(main, ["run", str(workflow), "--input", "{}"])
 
     assert (result.exit_code, result.stdout, result.stderr) == (0, "{}\n", "")
 
@@ -81,7 +81,7 @@ def test_a_terminal_gets_the_live_display_fed_by_state_events(
     workflow = tmp_path / "two.asl.json"
     workflow.write_text(json.dumps(TWO_STEPS))
 
-    result = runner.invoke(cli, ["run", str(workflow), "--input", "{}"])
+    result = runner.invoke(main, ["run", str(workflow), "--input", "{}"])
 
     assert (result.exit_code, result.stdout) == (0, "{}\n")
     assert [line.split(" ")[:4] for line in shown[0].lines()] == [

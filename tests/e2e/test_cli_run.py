@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from asl import ASLError, WorkflowEngine, WorkflowResult
-from asl.cli import cli
+from asl.cli import main
 
 GREET = {
     "StartAt": "Greet",
@@ -47,13 +47,13 @@ def echo(tmp_path: Path) -> str:
 
 
 def test_version_is_the_package_version(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["--version"])
+    result = runner.invoke(main, ["--version"])
 
     assert (result.exit_code, result.stdout) == (0, f"asl {version('agent-state-language')}\n")
 
 
 def test_help_names_every_command_and_the_exit_codes(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["--help"])
+    result = runner.invoke(main, ["--help"])
 
     assert result.exit_code == 0
     assert "  run       Run the workflow in FILE and print its output as JSON.\n" in result.stdout
@@ -62,7 +62,7 @@ def test_help_names_every_command_and_the_exit_codes(runner: CliRunner) -> None:
 
 
 def test_success_prints_exactly_the_output_document(runner: CliRunner, greet: str) -> None:
-    result = runner.invoke(cli, ["run", greet, "--input", '{"name": "Ada"}'])
+    result = runner.invoke(main, ["run", greet, "--input", '{"name": "Ada"}'])
 
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
@@ -72,19 +72,19 @@ def test_success_prints_exactly_the_output_document(runner: CliRunner, greet: st
 
 
 def test_output_keeps_non_ascii_text_as_utf8(runner: CliRunner, greet: str) -> None:
-    result = runner.invoke(cli, ["run", greet, "--input", '{"name": "Zoë"}'])
+    result = runner.invoke(main, ["run", greet, "--input", '{"name": "Zoë"}'])
 
     assert result.stdout == '{"greeting": "Hello, Zoë!"}\n'
 
 
 def test_input_is_read_from_stdin(runner: CliRunner, echo: str) -> None:
-    result = runner.invoke(cli, ["run", echo], input='{"a": [1, 2]}\n')
+    result = runner.invoke(main, ["run", echo], input='{"a": [1, 2]}\n')
 
     assert (result.exit_code, result.stdout) == (0, '{"a": [1, 2]}\n')
 
 
 def test_empty_stdin_means_an_empty_object_as_in_aws(runner: CliRunner, echo: str) -> None:
-    result = runner.invoke(cli, ["run", echo], input="")
+    result = runner.invoke(main, ["run", echo], input="")
 
     assert (result.exit_code, result.stdout) == (0, "{}\n")
 
@@ -92,13 +92,13 @@ def test_empty_stdin_means_an_empty_object_as_in_aws(runner: CliRunner, echo: st
 def test_input_is_read_from_a_file(runner: CliRunner, echo: str, tmp_path: Path) -> None:
     path = _write(tmp_path, "input.json", {"b": None})
 
-    result = runner.invoke(cli, ["run", echo, "--input-file", path])
+    result = runner.invoke(main, ["run", echo, "--input-file", path])
 
     assert (result.exit_code, result.stdout) == (0, '{"b": null}\n')
 
 
 def test_a_scalar_input_is_a_valid_document(runner: CliRunner, echo: str) -> None:
-    result = runner.invoke(cli, ["run", echo, "--input", '"just text"'])
+    result = runner.invoke(main, ["run", echo, "--input", '"just text"'])
 
     assert (result.exit_code, result.stdout) == (0, '"just text"\n')
 
@@ -106,7 +106,7 @@ def test_a_scalar_input_is_a_valid_document(runner: CliRunner, echo: str) -> Non
 def test_failed_execution_exits_1_with_error_and_cause(runner: CliRunner, tmp_path: Path) -> None:
     workflow = _write(tmp_path, "reject.asl.json", REJECT)
 
-    result = runner.invoke(cli, ["run", workflow])
+    result = runner.invoke(main, ["run", workflow])
 
     assert (result.exit_code, result.stdout, result.stderr) == (
         1,
@@ -124,7 +124,7 @@ def test_execution_id_reaches_the_context_object(runner: CliRunner, tmp_path: Pa
     }
     workflow = _write(tmp_path, "who.asl.json", document)
 
-    result = runner.invoke(cli, ["run", workflow, "--execution-id", "nightly-42"])
+    result = runner.invoke(main, ["run", workflow, "--execution-id", "nightly-42"])
 
     assert (result.exit_code, result.stdout) == (0, '{"id": "nightly-42"}\n')
 
@@ -139,7 +139,7 @@ def _usage_error(result: Any) -> str:
 
 
 def test_bad_json_input_names_the_flag_and_position(runner: CliRunner, echo: str) -> None:
-    result = runner.invoke(cli, ["run", echo, "--input", '{"name": }'])
+    result = runner.invoke(main, ["run", echo, "--input", '{"name": }'])
 
     assert _usage_error(result) == (
         "Error: Invalid value for '--input': not valid JSON: Expecting value at line 1, "
@@ -152,7 +152,7 @@ def test_bad_json_input_file_names_file_line_and_column(
 ) -> None:
     path = _write(tmp_path, "input.json", '{\n  "a": 1,\n}\n')
 
-    result = runner.invoke(cli, ["run", echo, "--input-file", path])
+    result = runner.invoke(main, ["run", echo, "--input-file", path])
 
     assert _usage_error(result) == (
         f"Error: Invalid value for '--input-file': {path}:3:1: not valid JSON: "
@@ -163,7 +163,7 @@ def test_bad_json_input_file_names_file_line_and_column(
 def test_missing_input_file_is_named(runner: CliRunner, echo: str, tmp_path: Path) -> None:
     missing = str(tmp_path / "nope.json")
 
-    result = runner.invoke(cli, ["run", echo, "--input-file", missing])
+    result = runner.invoke(main, ["run", echo, "--input-file", missing])
 
     assert _usage_error(result) == (
         f"Error: Invalid value for '--input-file': cannot read '{missing}': "
@@ -174,7 +174,7 @@ def test_missing_input_file_is_named(runner: CliRunner, echo: str, tmp_path: Pat
 def test_input_given_twice_is_refused(runner: CliRunner, echo: str, tmp_path: Path) -> None:
     path = _write(tmp_path, "input.json", {})
 
-    result = runner.invoke(cli, ["run", echo, "--input", "{}", "--input-file", path])
+    result = runner.invoke(main, ["run", echo, "--input", "{}", "--input-file", path])
 
     assert _usage_error(result) == (
         "Error: Give the input once: --input JSON or --input-file PATH."
@@ -182,7 +182,7 @@ def test_input_given_twice_is_refused(runner: CliRunner, echo: str, tmp_path: Pa
 
 
 def test_bad_json_on_stdin_names_the_position(runner: CliRunner, echo: str) -> None:
-    result = runner.invoke(cli, ["run", echo], input="[1, 2")
+    result = runner.invoke(main, ["run", echo], input="[1, 2")
 
     assert _usage_error(result) == (
         "Error: stdin is not valid JSON: Expecting ',' delimiter at line 1, column 6. "
@@ -191,7 +191,7 @@ def test_bad_json_on_stdin_names_the_position(runner: CliRunner, echo: str) -> N
 
 
 def test_unknown_flag_is_a_usage_error(runner: CliRunner, echo: str) -> None:
-    result = runner.invoke(cli, ["run", echo, "--inptu", "{}"])
+    result = runner.invoke(main, ["run", echo, "--inptu", "{}"])
 
     assert _usage_error(result) == (
         "Error: No such option '--inptu'. (Did you mean one of: '--input', '--input-file'?)"
@@ -201,7 +201,7 @@ def test_unknown_flag_is_a_usage_error(runner: CliRunner, echo: str) -> None:
 def test_missing_workflow_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.asl.json")
 
-    result = runner.invoke(cli, ["run", missing])
+    result = runner.invoke(main, ["run", missing])
 
     assert _usage_error(result) == (
         f"Error: Invalid value for 'FILE': File '{missing}' does not exist."
@@ -209,7 +209,7 @@ def test_missing_workflow_file_is_a_usage_error(runner: CliRunner, tmp_path: Pat
 
 
 def test_missing_workflow_argument_is_a_usage_error(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["run"])
+    result = runner.invoke(main, ["run"])
 
     assert _usage_error(result) == "Error: Missing argument 'FILE'."
 
@@ -219,7 +219,7 @@ def test_unparsable_workflow_exits_2_naming_line_and_column(
 ) -> None:
     workflow = _write(tmp_path, "broken.asl.json", '{\n  "StartAt": "A",\n  "States": {,}\n}\n')
 
-    result = runner.invoke(cli, ["run", workflow])
+    result = runner.invoke(main, ["run", workflow])
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(f"Error: {workflow}:3:")
@@ -230,7 +230,7 @@ def test_invalid_workflow_exits_2_listing_every_problem(runner: CliRunner, tmp_p
     document = {"StartAt": "Missing", "States": {"A": {"Type": "Pass", "End": True}}}
     workflow = _write(tmp_path, "invalid.asl.json", document)
 
-    result = runner.invoke(cli, ["run", workflow])
+    result = runner.invoke(main, ["run", workflow])
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(
@@ -244,7 +244,7 @@ def test_unknown_agent_without_agents_flag_says_where_agents_come_from(
     document = {"StartAt": "T", "States": {"T": {"Type": "Task", "Agent": "Greeter", "End": True}}}
     workflow = _write(tmp_path, "task.asl.json", document)
 
-    result = runner.invoke(cli, ["run", workflow])
+    result = runner.invoke(main, ["run", workflow])
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-2:] == [
@@ -258,7 +258,7 @@ def test_warnings_go_to_stderr_and_the_run_goes_on(runner: CliRunner, tmp_path: 
     document = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Colour": "red", "End": True}}}
     workflow = _write(tmp_path, "warn.asl.json", document)
 
-    result = runner.invoke(cli, ["run", workflow, "--input", "[1]"])
+    result = runner.invoke(main, ["run", workflow, "--input", "[1]"])
 
     assert (result.exit_code, result.stdout) == (0, "[1]\n")
     assert result.stderr == (
@@ -283,7 +283,7 @@ def test_paused_execution_exits_3_saying_where_and_for_what(
 
     monkeypatch.setattr(WorkflowEngine, "arun", paused)
 
-    result = runner.invoke(cli, ["run", echo])
+    result = runner.invoke(main, ["run", echo])
 
     assert (result.exit_code, result.stderr) == (3, "")
     assert result.stdout == (
@@ -305,7 +305,7 @@ def test_timed_out_execution_exits_1_with_its_error(
 
     monkeypatch.setattr(WorkflowEngine, "arun", timed_out)
 
-    result = runner.invoke(cli, ["run", echo])
+    result = runner.invoke(main, ["run", echo])
 
     assert (result.exit_code, result.stdout) == (
         1,
@@ -321,7 +321,7 @@ def test_engine_refusing_to_start_exits_2_with_its_reason(
 
     monkeypatch.setattr(WorkflowEngine, "arun", refuse)
 
-    result = runner.invoke(cli, ["run", echo])
+    result = runner.invoke(main, ["run", echo])
 
     assert (result.exit_code, result.stdout, result.stderr) == (
         2,

@@ -7,8 +7,8 @@ import sys
 
 PROBE = """
 import sys
-from asl.cli import cli
-cli(["--help"], standalone_mode=False)
+from asl.cli import main
+main(["--help"], standalone_mode=False)
 print(sorted(name for name in sys.modules if name == "rich" or name.startswith("rich.")))
 """
 
@@ -19,3 +19,23 @@ def test_help_does_not_import_rich() -> None:
     )
 
     assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "[]")
+
+
+ENGINE_PROBE = """
+import sys
+from asl.cli import main
+main(["--help"], standalone_mode=False)
+print("asl.runtime.engine" in sys.modules, "asl.definition.load" in sys.modules)
+"""
+
+
+def test_help_does_not_import_the_engine() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", ENGINE_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "False False")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from asl.cli import cli
+from asl.cli import main
 
 VALID = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
 BAD_TARGET = {
@@ -48,13 +48,13 @@ def write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_valid_file_exits_0_silently(runner: CliRunner, write: Any) -> None:
-    result = runner.invoke(cli, ["validate", write("ok.asl.json", VALID)])
+    result = runner.invoke(main, ["validate", write("ok.asl.json", VALID)])
 
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
 def test_errors_are_one_line_each_on_stdout_with_exit_1(runner: CliRunner, write: Any) -> None:
-    result = runner.invoke(cli, ["validate", write("bad.asl.json", BAD_TARGET)])
+    result = runner.invoke(main, ["validate", write("bad.asl.json", BAD_TARGET)])
 
     assert (result.exit_code, result.stdout, result.stderr) == (
         1,
@@ -66,7 +66,7 @@ def test_errors_are_one_line_each_on_stdout_with_exit_1(runner: CliRunner, write
 def test_every_file_is_checked_and_only_bad_ones_reported(runner: CliRunner, write: Any) -> None:
     files = [write("ok.asl.json", VALID), write("bad.asl.json", BAD_TARGET)]
 
-    result = runner.invoke(cli, ["validate", *files])
+    result = runner.invoke(main, ["validate", *files])
 
     assert (result.exit_code, result.stdout) == (
         1,
@@ -77,7 +77,7 @@ def test_every_file_is_checked_and_only_bad_ones_reported(runner: CliRunner, wri
 def test_parse_error_is_a_line_with_its_position(runner: CliRunner, write: Any) -> None:
     broken = write("broken.asl.json", '{\n  "StartAt": "A",\n  "States": {,}\n}\n')
 
-    result = runner.invoke(cli, ["validate", broken])
+    result = runner.invoke(main, ["validate", broken])
 
     assert (result.exit_code, result.stdout) == (
         1,
@@ -87,7 +87,7 @@ def test_parse_error_is_a_line_with_its_position(runner: CliRunner, write: Any) 
 
 
 def test_warnings_go_to_stderr_and_keep_exit_0(runner: CliRunner, write: Any) -> None:
-    result = runner.invoke(cli, ["validate", write("warn.asl.json", UNKNOWN_FIELD)])
+    result = runner.invoke(main, ["validate", write("warn.asl.json", UNKNOWN_FIELD)])
 
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
@@ -101,7 +101,7 @@ def test_json_format_lists_every_diagnostic_warnings_included(
 ) -> None:
     files = [write("warn.asl.json", UNKNOWN_FIELD), write("bad.asl.json", BAD_TARGET)]
 
-    result = runner.invoke(cli, ["validate", "--format", "json", *files])
+    result = runner.invoke(main, ["validate", "--format", "json", *files])
 
     assert (result.exit_code, result.stderr) == (1, "")
     assert json.loads(result.stdout) == [
@@ -136,13 +136,13 @@ def test_json_format_lists_every_diagnostic_warnings_included(
 
 
 def test_json_format_of_a_clean_file_is_an_empty_list(runner: CliRunner, write: Any) -> None:
-    result = runner.invoke(cli, ["validate", "--format", "json", write("ok.asl.json", VALID)])
+    result = runner.invoke(main, ["validate", "--format", "json", write("ok.asl.json", VALID)])
 
     assert (result.exit_code, result.stdout) == (0, "[]\n")
 
 
 def test_agent_names_are_not_checked_without_agents(runner: CliRunner, write: Any) -> None:
-    result = runner.invoke(cli, ["validate", write("task.asl.json", TASK)])
+    result = runner.invoke(main, ["validate", write("task.asl.json", TASK)])
 
     assert (result.exit_code, result.stdout) == (0, "")
 
@@ -151,7 +151,7 @@ def test_agent_names_are_checked_against_agents(runner: CliRunner, write: Any) -
     write("my_validate_agents.py", "AGENTS = {'Other': lambda p: p}\n")
     task = write("task.asl.json", TASK)
 
-    result = runner.invoke(cli, ["validate", task, "--agents", "my_validate_agents:AGENTS"])
+    result = runner.invoke(main, ["validate", task, "--agents", "my_validate_agents:AGENTS"])
 
     assert (result.exit_code, result.stdout) == (
         1,
@@ -161,7 +161,7 @@ def test_agent_names_are_checked_against_agents(runner: CliRunner, write: Any) -
 
 
 def test_missing_file_is_a_usage_error(runner: CliRunner, write: Any) -> None:
-    result = runner.invoke(cli, ["validate", "missing.asl.json"])
+    result = runner.invoke(main, ["validate", "missing.asl.json"])
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == (
@@ -170,7 +170,7 @@ def test_missing_file_is_a_usage_error(runner: CliRunner, write: Any) -> None:
 
 
 def test_no_file_is_a_usage_error(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["validate"])
+    result = runner.invoke(main, ["validate"])
 
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
         2,

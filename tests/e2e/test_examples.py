@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from asl import AgentRegistry, WorkflowEngine
-from asl.cli import cli
+from asl.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -151,7 +151,7 @@ def test_example_output_through_asl_run(
 ) -> None:
     args = ["run", _workflow(example), "--agents", f"examples.{example}.agents"]
 
-    result = runner.invoke(cli, [*args, "--input", json.dumps(execution_input)])
+    result = runner.invoke(main, [*args, "--input", json.dumps(execution_input)])
 
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == json.dumps(expected, ensure_ascii=False) + "\n"

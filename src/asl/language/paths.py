@@ -38,7 +38,6 @@ why the path failed on that data.
 from __future__ import annotations
 
 import functools
-import itertools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -1018,7 +1017,7 @@ class Path:
             raise PathError(self.text, f"a ResultPath cannot address {what}")
         if not keys:
             return value
-        if len(keys) == 1 and data.__class__ is dict:  # "$.result": the common case
+        if len(keys) == 1 and data.__class__ is dict and keys[0].__class__ is str:  # "$.result"
             copy = data.copy()
             copy[keys[0]] = value
             return copy
@@ -1084,11 +1083,11 @@ class _CannotAssign(Exception):
 
 
 def _assign(data: Any, keys: tuple[str | int, ...], value: Any) -> Any:
-    top = _copied(data, keys[0])
-    node = top
-    for key, following in itertools.pairwise(keys):
-        child = node.get(key, _UNDEFINED) if isinstance(node, dict) else node[key]
-        if child is _UNDEFINED and isinstance(following, str):
+    top = node = _copied(data, keys[0])
+    for i in range(len(keys) - 1):
+        key, following = keys[i], keys[i + 1]
+        child = node.get(key, _UNDEFINED) if node.__class__ is dict else node[key]
+        if child is _UNDEFINED and following.__class__ is str:
             child = {}
         else:
             child = _copied(child, following)
@@ -1100,11 +1099,11 @@ def _assign(data: Any, keys: tuple[str | int, ...], value: Any) -> Any:
 
 def _copied(node: Any, key: Any) -> Any:
     """A shallow copy of ``node`` if ``key`` can be written into it, else fail."""
-    if isinstance(key, str):
-        if isinstance(node, dict):
-            return dict(node)
-    elif isinstance(node, list) and -len(node) <= key < len(node):
-        return list(node)
+    if key.__class__ is str:
+        if node.__class__ is dict:
+            return node.copy()
+    elif node.__class__ is list and -len(node) <= key < len(node):
+        return node.copy()
     raise _CannotAssign
 
 

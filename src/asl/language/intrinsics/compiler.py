@@ -140,8 +140,9 @@ class _Compiler:
             for arg in node.args
         ]
         closures = [closure for closure, _ in compiled]
-        if spec.name == FORMAT and count:
-            closure = _format(node.args[0], closures)
+        first = node.args[0] if node.args else None
+        if spec.name == FORMAT and isinstance(first, StringLiteral):
+            closure = _literal_format(parse_template(first.raw), closures[1:])
         else:
             closure = bind(spec, closures)
         constants = [value for _, value in compiled]
@@ -165,26 +166,13 @@ def _fold(spec: FunctionSpec, closure: Closure, constants: list[object]) -> tupl
     return _constant(value), value
 
 
-def _format(template_node: Argument, closures: list[Closure]) -> Closure:
-    values = closures[1:]
-    if isinstance(template_node, StringLiteral):
-        template = parse_template(template_node.raw)
-        render = template.render
-        if len(values) == 1:
-            (a,) = values
-            return lambda data, context: render([a(data, context)])
-        if len(values) == 2:
-            a, b = values
-            return lambda data, context: render([a(data, context), b(data, context)])
-        return lambda data, context: render([value(data, context) for value in values])
-
-    template_of = closures[0]
-
-    def dynamic(data: Any, context: Any) -> str:
-        raw = template_of(data, context)
-        if not isinstance(raw, str):
-            raise Failure(f"Invalid arguments in {FORMAT}")
-        parsed: Template = parse_template(raw)
-        return parsed.render([value(data, context) for value in values])
-
-    return dynamic
+def _literal_format(template: Template, values: list[Closure]) -> Closure:
+    """``States.Format`` with a literal template: split once, here, not per run."""
+    render = template.render
+    if len(values) == 1:
+        (a,) = values
+        return lambda data, context: render([a(data, context)])
+    if len(values) == 2:
+        a, b = values
+        return lambda data, context: render([a(data, context), b(data, context)])
+    return lambda data, context: render([value(data, context) for value in values])

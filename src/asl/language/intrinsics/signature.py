@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from asl.language.causes import json_for_cause, path_failure_message
@@ -171,7 +171,6 @@ class FunctionSpec:
     reads_context: bool = False
     deterministic: bool = True
     missing_path_is_null: bool = False
-    summary: str = field(default="", compare=False)
 
     def accepts(self, count: int) -> bool:
         return count >= self.min_args and (self.max_args is None or count <= self.max_args)
@@ -205,7 +204,7 @@ def bind(spec: FunctionSpec, args: list[Closure]) -> Closure:
         )
 
         def wrong_count(data: Any, context: Any) -> Any:
-            for arg in args:  # AWS reports a missing path before the argument count
+            for arg in args:  # arguments run first, so a missing path is reported first
                 arg(data, context)
             raise Failure(message)
 
@@ -248,7 +247,7 @@ def _without_context(spec: FunctionSpec) -> Body:
     impl = spec.impl
     converters = tuple(kind.convert for kind in spec.params)
     rest = spec.rest.convert if spec.rest is not None else None
-    if spec.rest is None and all(kind is ANY for kind in spec.params):
+    if spec.rest in (None, ANY) and all(kind is ANY for kind in spec.params):
         return lambda values, context: impl(*values)
     if rest is None and len(converters) == 1:
         (c0,) = converters

@@ -29,10 +29,6 @@ class Template:
     pieces: tuple[str, ...]
     error: str = ""
 
-    @property
-    def placeholders(self) -> int:
-        return len(self.pieces) - 1
-
     def render(self, values: list[Any]) -> str:
         if self.error:
             raise Failure(self.error)
@@ -52,6 +48,11 @@ class Template:
         except RecursionError:
             raise Failure(f"Invalid arguments in {FORMAT}") from None
         return "".join(out)
+
+
+def format_(template: str, *values: Any) -> str:
+    """``States.Format`` with a template known only at run time (read from a path)."""
+    return parse_template(template).render(list(values))
 
 
 @lru_cache(maxsize=1024)
