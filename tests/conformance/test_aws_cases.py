@@ -17,6 +17,9 @@ behaviours used call after call (the last one repeats):
 * ``{"raises": [ERROR, CAUSE]}``: raise ``AgentError(ERROR, CAUSE)``;
 * ``{"exception": MESSAGE}``: raise a plain ``RuntimeError(MESSAGE)``.
 
+``large_strings`` (``{"key": N}``) adds N-character strings to an object input,
+so payload-limit cases stay small on disk.
+
 The workflows are our own, written to the shape of the recorded ones; the
 inputs, outputs, error names and causes are what AWS produced.
 """
@@ -83,7 +86,10 @@ def run_case(case: dict[str, Any]) -> Any:
     engine = WorkflowEngine(
         case["definition"], build_registry(case.get("agents")), clock=ManualClock()
     )
-    return engine.run(case.get("input", {}))
+    execution_input = case.get("input", {})
+    for key, length in case.get("large_strings", {}).items():
+        execution_input = dict(execution_input, **{key: "a" * length})
+    return engine.run(execution_input)
 
 
 def describe(case: dict[str, Any], result: Any) -> str:

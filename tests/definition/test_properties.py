@@ -62,7 +62,7 @@ def test_any_json_value_as_a_document_gives_diagnostics(value: Any) -> None:
 
 
 @given(_workflows(), st.none() | st.lists(st.sampled_from(["A", "Agent", "S"])))
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 def test_any_workflow_shaped_document_gives_diagnostics(
     document: dict[str, Any], agents: list[str] | None
 ) -> None:
@@ -70,7 +70,7 @@ def test_any_workflow_shaped_document_gives_diagnostics(
 
 
 @given(_workflows())
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 def test_text_and_dict_give_the_same_problems(document: dict[str, Any]) -> None:
     from_text = validate(load_text(json.dumps(document, indent=1)))
     from_dict = validate(Document(data=document))

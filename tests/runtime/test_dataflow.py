@@ -109,7 +109,6 @@ def test_context_object_is_available_to_parameters(run: Any) -> None:
         "Parameters": {
             "id.$": "$$.Execution.Id",
             "state.$": "$$.State.Name",
-            "retry.$": "$$.State.RetryCount",
             "input.$": "$$.Execution.Input",
         },
         "End": True,
@@ -117,7 +116,6 @@ def test_context_object_is_available_to_parameters(run: Any) -> None:
     assert run(machine(("Here", state)), {"a": 1}).output == {
         "id": "exec-1",
         "state": "Here",
-        "retry": 0,
         "input": {"a": 1},
     }
 

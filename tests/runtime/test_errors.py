@@ -208,7 +208,7 @@ def test_unmatched_error_is_not_caught(run: Any) -> None:
         (["States.ALL"], "Anything", True),
         (["States.ALL"], "States.Runtime", False),
         (["States.Runtime"], "States.Runtime", False),
-        (["States.ALL"], "States.DataLimitExceeded", False),
+        (["States.ALL"], "States.DataLimitExceeded", True),
         (["States.DataLimitExceeded"], "States.DataLimitExceeded", True),
         (["States.TaskFailed"], "Custom", True),
         (["States.TaskFailed"], "States.Timeout", False),

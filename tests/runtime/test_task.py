@@ -91,7 +91,9 @@ def test_unknown_agent_fails_naming_state_and_agent(run: Any) -> None:
 def test_non_json_agent_result_fails_the_task(run: Any) -> None:
     result = run(machine(("T", task())), {}, {"A": lambda p: {"s": {1, 2}}})
     assert result.error == "States.TaskFailed"
-    assert result.cause == "The state 'T' returned a value that is not JSON: set is not a JSON type"
+    assert result.cause == (
+        "The state/task 'A' returned a value that is not JSON: set is not a JSON type"
+    )
 
 
 def test_result_over_payload_limit_fails_with_data_limit_exceeded(run: Any) -> None:

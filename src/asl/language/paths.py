@@ -1042,9 +1042,12 @@ class Path:
                     if failed.kind != "no_results"
                     else PathFailure("no_results", self.normalized)
                 )
-            if not _is_definite(segment, i == last):
+            if isinstance(segment, Name):
+                node = node[segment.name]
+            elif isinstance(segment, Index):
+                node = node[segment.index]
+            else:  # past the definite part: Jayway stops checking here
                 break
-            node = node[segment.name if isinstance(segment, Name) else segment.index]  # type: ignore[union-attr]
             where += fragment
         return PathFailure("no_results", self.normalized)
 

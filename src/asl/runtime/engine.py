@@ -30,7 +30,7 @@ from asl.runtime.execution import (
     StateExitHook,
 )
 from asl.runtime.machine import StateMachine, run_machine
-from asl.runtime.payload_size import DEFAULT_LIMIT, check_input, check_payload
+from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
 
 logger = logging.getLogger("asl.engine")
@@ -156,7 +156,6 @@ class WorkflowEngine:
         try:
             check_input(execution_input, self.payload_limit)
             output = await self._run_with_timeout(machine, execution)
-            check_payload(output, self.payload_limit, "execution output")
             execution.record("ExecutionSucceeded", None, "output", output)
         except _TimedOut:
             status, error = "TIMED_OUT", TIMEOUT

@@ -21,6 +21,9 @@ StateExitHook = Callable[[str, Any, float], None]
 
 logger = logging.getLogger("asl.execution")
 
+# ``$$.Execution.RoleArn``: AWS's member, with no IAM role behind it here.
+ROLE_ARN = "arn:aws:iam::000000000000:role/asl-engine"
+
 
 class Concurrency:
     """How many executions, branches and Map items are running in this process.
@@ -113,26 +116,33 @@ class Scope:
         self.map_index = map_index
         self.map_value = map_value
 
-    def context_object(self, state_name: str, entered_event: int, retry_count: int) -> Any:
-        """The ``$$`` object as AWS defines it, plus ASL's cost and token totals."""
+    def context_object(
+        self, state_name: str, entered_event: int, retry_count: int | None = None
+    ) -> Any:
+        """The ``$$`` object with AWS's members in AWS's order, plus ASL's usage totals.
+
+        ``State.RetryCount`` exists only for states that retry (Task, Map, Parallel).
+        """
         execution = self.execution
+        state: dict[str, Any] = {
+            "Name": state_name,
+            "EnteredTime": iso_timestamp(execution.entered_time(entered_event)),
+        }
+        if retry_count is not None:
+            state["RetryCount"] = retry_count
         context: dict[str, Any] = {
             "Execution": {
                 "Id": execution.id,
                 "Input": execution.input,
-                "Name": execution.id,
                 "StartTime": iso_timestamp(execution.start_time),
+                "Name": execution.id,
+                "RoleArn": ROLE_ARN,
                 "RedriveCount": 0,
                 "Cost": execution.cost,
                 "TokensUsed": execution.tokens_used,
             },
-            "State": {
-                "EnteredTime": iso_timestamp(execution.entered_time(entered_event)),
-                "Name": state_name,
-                "RetryCount": retry_count,
-            },
             "StateMachine": {"Id": execution.machine_name, "Name": execution.machine_name},
-            "Task": {"Token": f"{execution.id}:{entered_event}"},
+            "State": state,
         }
         if self.map_index is not None:
             context["Map"] = {"Item": {"Index": self.map_index, "Value": self.map_value}}

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from asl.runtime.execution import Scope
+from asl.runtime.payload_size import check_payload
 from asl.runtime.states.base import State
 
 logger = logging.getLogger("asl.hooks")
@@ -39,6 +40,7 @@ async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
     events = execution.events
     append = events.append
     now = execution.clock.time
+    limit = execution.payload_limit
     states = machine.states
     name: str | None = machine.start_at
     hooked = bool(execution.on_enter or execution.on_exit)
@@ -49,9 +51,12 @@ async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
         if hooked:
             started = _enter(execution.on_enter, name, data)
         if state.is_sync:
-            data, following = state.step(data, scope, entered)
+            output, following = state.step(data, scope, entered)
         else:
-            data, following = await state.run(data, scope, entered)
+            output, following = await state.run(data, scope, entered)
+        if output is not data:  # a state that passes its input on cannot grow it
+            check_payload(output, limit, name)
+        data = output
         if state.exited_event is not None:
             append((state.exited_event, now(), name, "output", data))
         if hooked:
@@ -70,6 +75,7 @@ def run_machine_now(machine: StateMachine, data: Any, scope: Scope) -> Any:
     events = execution.events
     append = events.append
     now = execution.clock.time
+    limit = execution.payload_limit
     states = machine.states
     name: str | None = machine.start_at
     hooked = bool(execution.on_enter or execution.on_exit)
@@ -79,7 +85,10 @@ def run_machine_now(machine: StateMachine, data: Any, scope: Scope) -> Any:
         entered = len(events)
         if hooked:
             started = _enter(execution.on_enter, name, data)
-        data, following = state.step(data, scope, entered)
+        output, following = state.step(data, scope, entered)
+        if output is not data:  # a state that passes its input on cannot grow it
+            check_payload(output, limit, name)
+        data = output
         if state.exited_event is not None:
             append((state.exited_event, now(), name, "output", data))
         if hooked:

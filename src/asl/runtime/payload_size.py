@@ -77,22 +77,22 @@ def json_size(value: Any, limit: int) -> int:
     return len(text.encode())
 
 
-def check_payload(value: Any, limit: int, state: str) -> None:
+def check_payload(value: Any, limit: int, source: str) -> None:
     """Raise States.DataLimitExceeded (or States.TaskFailed for non-JSON) as AWS would."""
     try:
         size = json_size(value, limit)
     except (TypeError, ValueError) as error:
         raise ASLError(
-            TASK_FAILED, f"The state '{state}' returned a value that is not JSON: {error}"
+            TASK_FAILED, f"The state/task '{source}' returned a value that is not JSON: {error}"
         ) from None
     except RecursionError:
         raise ASLError(
-            TASK_FAILED, f"The state '{state}' returned a value nested too deeply"
+            TASK_FAILED, f"The state/task '{source}' returned a value nested too deeply"
         ) from None
     if size > limit:
         raise ASLError(
             DATA_LIMIT_EXCEEDED,
-            f"The state/task '{state}' returned a result with a size exceeding "
+            f"The state/task '{source}' returned a result with a size exceeding "
             "the maximum number of bytes service limit.",
         )
 

@@ -24,17 +24,16 @@ def error_matches(error_equals: frozenset[str], error: str) -> bool:
     """Whether an ErrorEquals list matches an error name.
 
     ``States.Runtime`` is never caught; ``States.ALL`` matches everything else
-    except ``States.DataLimitExceeded``; ``States.TaskFailed`` matches every
-    error but the timeouts; ``States.Timeout`` also matches heartbeat timeouts.
+    (AWS's recorded executions show it catching ``States.DataLimitExceeded``);
+    ``States.TaskFailed`` matches every error but the timeouts;
+    ``States.Timeout`` also matches heartbeat timeouts.
     """
     if error in _NEVER_CAUGHT:
         return False
-    if error in error_equals:
+    if error in error_equals or names.ALL in error_equals:
         return True
-    if names.ALL in error_equals:
-        return error != names.DATA_LIMIT_EXCEEDED
-    if names.TASK_FAILED in error_equals and error not in _TIMEOUTS:
-        return error != names.DATA_LIMIT_EXCEEDED
+    if names.TASK_FAILED in error_equals:
+        return error not in _TIMEOUTS
     return error == names.HEARTBEAT_TIMEOUT and names.TIMEOUT in error_equals
 
 

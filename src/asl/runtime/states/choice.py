@@ -32,7 +32,7 @@ class ChoiceState(State):
         prepare, finish = self.prepare_fn, self.finish_fn
 
         def step(data: Any, scope: Scope, entered: int) -> Transition:
-            context = scope.context_object(name, entered, 0) if needs_context else None
+            context = scope.context_object(name, entered) if needs_context else None
             try:
                 effective = data if prepare is None else prepare(data, context)
                 target = default

@@ -57,7 +57,7 @@ class FailState(State):
         self.step = self._step
 
     def _step(self, data: Any, scope: Scope, entered: int) -> Transition:
-        context = scope.context_object(self.name, entered, 0) if self.needs_context else None
+        context = scope.context_object(self.name, entered) if self.needs_context else None
         try:
             error = self.error(data, context) if self.error else None
             cause = self.cause(data, context) if self.cause else None

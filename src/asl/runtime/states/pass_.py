@@ -26,7 +26,7 @@ class PassState(State):
         fresh = isinstance(fixed, dict | list)  # a new copy each time: agents may change it
 
         def step(data: Any, scope: Scope, entered: int) -> Transition:
-            context = scope.context_object(name, entered, 0) if needs_context else None
+            context = scope.context_object(name, entered) if needs_context else None
             try:
                 result = data if prepare is None else prepare(data, context)
                 if has_result:

@@ -18,5 +18,5 @@ class SucceedState(State):
         self.step = self._step
 
     def _step(self, data: Any, scope: Scope, entered: int) -> Transition:
-        context = scope.context_object(self.name, entered, 0) if self.needs_context else None
+        context = scope.context_object(self.name, entered) if self.needs_context else None
         return self.finish(data, self.prepare(data, context, entered), context, entered), None

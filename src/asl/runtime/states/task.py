@@ -91,7 +91,7 @@ class TaskState(RecoverableState):
             if type(result) is AgentResult:
                 execution.add_usage(result.usage)
                 result = result.output
-            check_payload(result, execution.payload_limit, name)
+            check_payload(result, execution.payload_limit, self.agent_name)
         except ASLError as error:
             kind = "TaskTimedOut" if error.error.endswith("Timeout") else "TaskFailed"
             execution.record(kind, name, None, failure(error))

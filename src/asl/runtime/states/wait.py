@@ -36,7 +36,7 @@ class WaitState(State):
 
     async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
         clock = scope.execution.clock
-        context = scope.context_object(self.name, entered, 0) if self.needs_context else None
+        context = scope.context_object(self.name, entered) if self.needs_context else None
         effective = self.prepare(data, context, entered)
         try:
             delay = self._delay(effective, context, clock.time())
