@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,16 @@ def test_agents_may_be_any_collection_of_names() -> None:
         [],
         [],
     ]
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    source = Path(__file__).parents[2] / "src" / "asl" / "definition"
+    codes = {
+        code
+        for path in source.glob("*.py")
+        for code in re.findall(r'"([A-Z]+(?:_[A-Z]+)+)"', path.read_text(encoding="utf-8"))
+    }
+    docs = (Path(__file__).parents[2] / "docs" / "validation.md").read_text(encoding="utf-8")
+
+    assert sorted(code for code in codes if f"#### `{code}`" not in docs) == []
+    assert len(codes) == 23
