@@ -1,10 +1,17 @@
 """Payload templates: ``Parameters``, ``ResultSelector`` and ``ItemSelector``.
 
-A template is compiled once into a tree of small closures. Keys ending in
-``.$`` take their value from a path (``$.x``), the context object (``$$.x``)
-or an intrinsic call (``States.Format(...)``) and lose the suffix; every other
-value is copied as written, nested objects and arrays included. Each
-evaluation builds fresh containers, so no two outputs share mutable state.
+Keys ending in ``.$`` take their value from a path (``$.x``), the context
+object (``$$.x``) or an intrinsic call (``States.Format(...)``) and lose the
+suffix; every other value is copied as written, nested objects and arrays
+included. Each evaluation builds fresh containers, so no two outputs share
+mutable state.
+
+A template is compiled twice. The fast form is one generated function whose
+body is a single dict/list display (``{K0: P0(d, c), K1: V1}``): no call per
+static value, no wrapper per path. Its source holds only generated names; the
+keys, values, paths and intrinsics live in its namespace. When a path selects
+nothing, the slow form (a tree of closures, evaluated in the same order) runs
+to raise AWS's error naming the field.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from asl.language.intrinsics import compile_intrinsic, is_intrinsic
 from asl.language.paths import NoResults, Path, compile_path
 
 Evaluator = Callable[[Any, Any], Any]
+_GENERATED_NODES_LIMIT = 2000  # beyond this (or very deep nesting) the closures are used alone
+_GENERATED_DEPTH_LIMIT = 40
 
 
 class Payload:
@@ -34,8 +43,67 @@ class Payload:
 def compile_payload(template: Any) -> Payload:
     """Compile a template; raises PathError / IntrinsicError for a bad ``.$`` value."""
     uses_context = [False]
-    evaluate = _compile(template, uses_context)
+    slow = _compile(template, uses_context)
+    generator = _Generator()
+    try:
+        expression = generator.expression(template, 0)
+    except _TooLarge:
+        return Payload(template, slow, uses_context[0])
+    namespace = generator.namespace
+    exec(  # the source holds generated names only, never document text
+        compile(f"def build(d, c):\n    return {expression}\n", "<payload>", "exec"), namespace
+    )
+    fast: Evaluator = namespace["build"]
+    if not generator.has_paths:
+        return Payload(template, fast, uses_context[0])
+
+    def evaluate(data: Any, context: Any) -> Any:
+        try:
+            return fast(data, context)
+        except NoResults:
+            return slow(data, context)  # raises the error that names the field
+
     return Payload(template, evaluate, uses_context[0])
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Generator:
+    """Writes a template as one Python expression over names bound in ``namespace``."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {}
+        self.has_paths = False
+
+    def name(self, value: Any) -> str:
+        name = f"_{len(self.namespace)}"
+        self.namespace[name] = value
+        if len(self.namespace) > _GENERATED_NODES_LIMIT:
+            raise _TooLarge
+        return name
+
+    def expression(self, node: Any, depth: int) -> str:
+        if depth > _GENERATED_DEPTH_LIMIT:
+            raise _TooLarge
+        if isinstance(node, dict):
+            members = []
+            for key, value in node.items():
+                if key.endswith(".$") and isinstance(value, str):
+                    members.append(f"{self.name(key[:-2])}: {self.dynamic(value)}")
+                else:
+                    members.append(f"{self.name(key)}: {self.expression(value, depth + 1)}")
+            return "{" + ", ".join(members) + "}"
+        if isinstance(node, list):
+            return "[" + ", ".join(self.expression(item, depth + 1) for item in node) + "]"
+        return self.name(node)
+
+    def dynamic(self, text: str) -> str:
+        if is_intrinsic(text):
+            return f"{self.name(compile_intrinsic(text).evaluate)}(d, c)"
+        self.has_paths = True
+        return f"{self.name(compile_path(text).evaluate)}(d, c)"
 
 
 def _compile(node: Any, uses_context: list[bool]) -> Evaluator:
@@ -54,30 +122,11 @@ def _compile_object(node: dict[str, Any], uses_context: list[bool]) -> Evaluator
             fields.append((key[:-2], _compile_dynamic(key, value, uses_context)))
         else:
             fields.append((key, _compile(value, uses_context)))
-    if len(fields) <= 4:
-        return _unrolled(fields)
 
     def build(data: Any, context: Any) -> dict[str, Any]:
         return {key: value(data, context) for key, value in fields}
 
     return build
-
-
-def _unrolled(fields: list[tuple[str, Evaluator]]) -> Evaluator:
-    """Small objects (the common case) skip the comprehension's frame."""
-    if len(fields) == 1:
-        ((k1, f1),) = fields
-        return lambda d, c: {k1: f1(d, c)}
-    if len(fields) == 2:
-        (k1, f1), (k2, f2) = fields
-        return lambda d, c: {k1: f1(d, c), k2: f2(d, c)}
-    if len(fields) == 3:
-        (k1, f1), (k2, f2), (k3, f3) = fields
-        return lambda d, c: {k1: f1(d, c), k2: f2(d, c), k3: f3(d, c)}
-    if len(fields) == 4:
-        (k1, f1), (k2, f2), (k3, f3), (k4, f4) = fields
-        return lambda d, c: {k1: f1(d, c), k2: f2(d, c), k3: f3(d, c), k4: f4(d, c)}
-    return lambda d, c: {}  # an empty template builds an empty object
 
 
 def _compile_dynamic(key: str, text: str, uses_context: list[bool]) -> Evaluator:

@@ -1,0 +1,325 @@
+"""The checks particular to each state type, one function per type.
+
+Every function receives a :class:`StateCheck` whose generic part (fields, common
+fields, transitions, Retry/Catch) already ran; it checks the type's own fields and
+records the targets and sub-machines the machine walk follows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Final
+
+from asl.language.choice import compile_rule
+from asl.language.errors import ValidationError
+
+from .expressions import check_path, check_template
+from .fields import ITEM_BATCHER_FIELDS, PROCESSOR_FIELDS, SUB_MACHINE_FIELDS
+from .locate import join
+from .report import describe, did_you_mean, is_int, unknown_hint
+from .states import StateCheck, SubMachine, expect_int, is_jsonata
+
+# RFC 3339 with AWS's restrictions: an uppercase T, and Z or a numeric offset.
+_TIMESTAMP: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z"
+)
+_ON_TIMEOUT: Final = ("AutoReject", "AutoApprove", "Escalate", "Fail")
+
+
+def check_task(check: StateCheck) -> None:
+    has_agent, has_resource = check.has("Agent"), check.has("Resource")
+    if not has_agent and not has_resource:
+        check.report.error(
+            "MISSING_FIELD",
+            check.pointer,
+            f"{check.title} has neither 'Agent' nor "
+            f"'Resource': add \"Agent\" with the name of a registered agent",
+            key=True,
+        )
+    check.exclusive("Agent", "Resource")
+    for name in ("Agent", "Resource"):
+        if check.has(name) and check.expect_str(name):
+            _check_agent_name(check, check.state[name], check.at(name))
+            break
+    for name in ("TimeoutSeconds", "HeartbeatSeconds"):
+        if check.has(name):
+            check.expect_int(name, 1, expression_ok=True)
+        check.path(f"{name}Path", "reference path")
+        check.exclusive(name, f"{name}Path")
+    timeout, heartbeat = check.state.get("TimeoutSeconds"), check.state.get("HeartbeatSeconds")
+    if is_int(timeout) and is_int(heartbeat) and 0 < timeout <= heartbeat:
+        check.report.error(
+            "INVALID_VALUE",
+            check.at("HeartbeatSeconds"),
+            f"{check.label('HeartbeatSeconds')} "
+            f"({heartbeat}) must be smaller than its 'TimeoutSeconds' ({timeout}): a heartbeat "
+            f"interval longer than the whole task can never fire",
+        )
+    if check.has("Credentials"):
+        check.expect_object("Credentials")
+
+
+def check_pass(check: StateCheck) -> None:
+    result = check.state.get("Result")
+    if isinstance(result, dict):
+        dynamic = [str(k) for k in result if str(k).endswith(".$")]
+        if dynamic:
+            check.report.warning(
+                "PASS_RESULT_IS_STATIC",
+                check.at("Result", dynamic[0]),
+                f"'Result' of Pass "
+                f"state '{check.name}' is used as written, so '{dynamic[0]}' is not evaluated: "
+                f"move it to 'Parameters' to evaluate it",
+                key=True,
+            )
+
+
+def check_choice(check: StateCheck) -> None:
+    _check_choices(check, required=True)
+    _check_default(check)
+
+
+def check_wait(check: StateCheck) -> None:
+    names = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
+    present = [n for n in names if check.has(n)]
+    if not present:
+        check.report.error(
+            "MISSING_FIELD",
+            check.pointer,
+            f"{check.title} says neither how long nor until "
+            f"when to wait: add one of Seconds, SecondsPath, Timestamp or TimestampPath",
+            key=True,
+        )
+    elif len(present) > 1:
+        check.report.error(
+            "CONFLICTING_FIELDS",
+            check.at(present[1]),
+            f"{check.title} has both "
+            f"'{present[0]}' and '{present[1]}': a Wait state takes exactly one of Seconds, "
+            f"SecondsPath, Timestamp and TimestampPath",
+            key=True,
+        )
+    if check.has("Seconds"):
+        check.expect_int("Seconds", 0, expression_ok=True)
+    if check.has("Timestamp"):
+        value = check.state["Timestamp"]
+        if not (check.jsonata and is_jsonata(value)) and not _is_timestamp(value):
+            check.report.error(
+                "INVALID_VALUE" if isinstance(value, str) else "INVALID_TYPE",
+                check.at("Timestamp"),
+                f"{check.label('Timestamp')} must be an RFC 3339 "
+                f"timestamp with an uppercase T and a Z or numeric offset, such as "
+                f'"2026-03-14T01:59:00Z", got {describe(value)}',
+            )
+    check.path("SecondsPath", "reference path")
+    check.path("TimestampPath", "reference path")
+
+
+def check_succeed(check: StateCheck) -> None:
+    """A Succeed state has nothing beyond the common fields."""
+
+
+def check_fail(check: StateCheck) -> None:
+    for name in ("Error", "Cause"):
+        if check.has(name):
+            check.expect_str(name, non_empty=False)
+        check.path(f"{name}Path", "path or intrinsic")
+        check.exclusive(name, f"{name}Path")
+        check.exclusive(f"{name}Path", f"{name}.$")
+
+
+def check_parallel(check: StateCheck) -> None:
+    branches = check.state.get("Branches")
+    if not check.has("Branches"):
+        check.report.error(
+            "MISSING_FIELD",
+            check.pointer,
+            f"{check.title} has no 'Branches': add a non-empty "
+            f'"Branches" array of {{"StartAt": ..., "States": {{...}}}} objects',
+            key=True,
+        )
+    elif not isinstance(branches, list) or not branches:
+        check.report.error(
+            "INVALID_TYPE" if not isinstance(branches, list) else "INVALID_VALUE",
+            check.at("Branches"),
+            f"{check.label('Branches')} must be a non-empty array of "
+            f'{{"StartAt", "States"}} objects, got {describe(branches)}',
+        )
+    else:
+        for index, branch in enumerate(branches):
+            check.facts.sub_machines.append(
+                SubMachine(
+                    branch,
+                    check.at("Branches", index),
+                    f"Branch {index} of Parallel state '{check.name}'",
+                    SUB_MACHINE_FIELDS,
+                )
+            )
+
+
+def check_map(check: StateCheck) -> None:
+    if not check.has("ItemProcessor") and not check.has("Iterator"):
+        check.report.error(
+            "MISSING_FIELD",
+            check.pointer,
+            f"{check.title} has neither 'ItemProcessor' nor "
+            f'\'Iterator\': add "ItemProcessor": {{"StartAt": ..., "States": {{...}}}} to '
+            f"say what runs for each item",
+            key=True,
+        )
+    check.exclusive("ItemProcessor", "Iterator")
+    for name in ("ItemProcessor", "Iterator"):
+        if check.has(name):
+            check.facts.sub_machines.append(
+                SubMachine(
+                    check.state[name],
+                    check.at(name),
+                    f"The {name} of Map state '{check.name}'",
+                    PROCESSOR_FIELDS,
+                )
+            )
+            _check_processor_config(check, check.state[name], check.at(name))
+    check.exclusive("ItemSelector", "Parameters")
+    if not check.jsonata:
+        check.template("ItemSelector")
+        check.path("ItemsPath", "reference path")
+    elif check.has("ItemSelector") and not is_jsonata(check.state["ItemSelector"]):
+        check.expect_object("ItemSelector")
+    items = check.state.get("Items")
+    if check.has("Items") and not (isinstance(items, list) or is_jsonata(items)):
+        check.report.error(
+            "INVALID_TYPE",
+            check.at("Items"),
+            f"{check.label('Items')} must be "
+            f'an array or a JSONata expression "{{% ... %}}", got '
+            f"{describe(items)}",
+        )
+    limits = (("MaxConcurrency", 0), ("ToleratedFailureCount", 0))
+    for name, minimum in limits:
+        if check.has(name):
+            check.expect_int(name, minimum, expression_ok=True)
+    if check.has("ToleratedFailurePercentage") and not (
+        check.jsonata and is_jsonata(check.state["ToleratedFailurePercentage"])
+    ):
+        check.expect_number("ToleratedFailurePercentage", 0, 100)
+    for name in ("MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"):
+        check.path(f"{name}Path", "reference path")
+        check.exclusive(name, f"{name}Path")
+    if check.has("Label"):
+        check.expect_str("Label")
+    _check_item_reader(check)
+    _check_item_batcher(check)
+    if check.has("ResultWriter"):
+        check.expect_object("ResultWriter")
+
+
+def _check_processor_config(check: StateCheck, processor: Any, pointer: str) -> None:
+    if not isinstance(processor, dict) or "ProcessorConfig" not in processor:
+        return
+    config = processor["ProcessorConfig"]
+    at = join(pointer, "ProcessorConfig")
+    label = f"'ProcessorConfig' of Map state '{check.name}'"
+    if not isinstance(config, dict):
+        check.report.error("INVALID_TYPE", at, f"{label} must be an object, got {describe(config)}")
+        return
+    choices = {"Mode": ("INLINE", "DISTRIBUTED"), "ExecutionType": ("STANDARD", "EXPRESS")}
+    for key in config:
+        if key not in choices:
+            check.report.warning(
+                "UNKNOWN_FIELD",
+                join(at, str(key)),
+                f"{label} has the unknown field '{key}'{unknown_hint(str(key), choices)}",
+                key=True,
+            )
+    for key, allowed in choices.items():
+        value = config.get(key, allowed[0])
+        if value not in allowed:
+            hint = did_you_mean(value, allowed) if isinstance(value, str) else ""
+            check.report.error(
+                "INVALID_VALUE",
+                join(at, key),
+                f"'{key}' of {label} must be "
+                f'"{allowed[0]}" or "{allowed[1]}", got {describe(value)}'
+                f"{hint}",
+            )
+    if config.get("Mode") == "DISTRIBUTED" and "ExecutionType" not in config:
+        check.report.error(
+            "MISSING_FIELD",
+            at,
+            f"{label} sets Mode DISTRIBUTED but has no "
+            f'\'ExecutionType\': add "ExecutionType": "STANDARD" or '
+            f'"EXPRESS"',
+            key=True,
+        )
+
+
+def _check_item_reader(check: StateCheck) -> None:
+    if not check.has("ItemReader") or not check.expect_object("ItemReader"):
+        return
+    reader = check.state["ItemReader"]
+    if "Resource" not in reader:
+        check.report.error(
+            "MISSING_FIELD",
+            check.at("ItemReader"),
+            f"The ItemReader of Map state '{check.name}' has no 'Resource': add \"Resource\" "
+            f'naming what reads the items, e.g. "arn:aws:states:::s3:getObject"',
+            key=True,
+        )
+    elif not isinstance(reader["Resource"], str) or not reader["Resource"]:
+        check.report.error(
+            "INVALID_TYPE",
+            check.at("ItemReader", "Resource"),
+            f"'Resource' of the ItemReader of Map state '{check.name}' must be a non-empty "
+            f"string, got {describe(reader['Resource'])}",
+        )
+
+
+def _check_item_batcher(check: StateCheck) -> None:
+    if not check.has("ItemBatcher") or not check.expect_object("ItemBatcher"):
+        return
+    batcher = check.state["ItemBatcher"]
+    label = f"the ItemBatcher of Map state '{check.name}'"
+    for key in batcher:
+        if key not in ITEM_BATCHER_FIELDS:
+            check.report.warning(
+                "UNKNOWN_FIELD",
+                check.at("ItemBatcher", str(key)),
+                f"The ItemBatcher of Map state '{check.name}' has the unknown "
+                f"field '{key}'{unknown_hint(str(key), ITEM_BATCHER_FIELDS)}",
+                key=True,
+            )
+    for name in ("MaxItemsPerBatch", "MaxInputBytesPerBatch"):
+        if name in batcher:
+            expect_int(
+                check.report,
+                batcher[name],
+                check.at("ItemBatcher", name),
+                f"'{name}' of {label}",
+                1,
+            )
+        if f"{name}Path" in batcher:
+            check_path(
+                check.report,
+                batcher[f"{name}Path"],
+                check.at("ItemBatcher", f"{name}Path"),
+                f"'{name}Path' of {label}",
+                "reference path",
+            )
+    if "BatchInput" in batcher and not isinstance(batcher["BatchInput"], dict):
+        check.report.error(
+            "INVALID_TYPE",
+            check.at("ItemBatcher", "BatchInput"),
+            f"'BatchInput' of {label} must be an object, got {describe(batcher['BatchInput'])}",
+        )
+
+
+def _is_timestamp(value: Any) -> bool:
+    if not isinstance(value, str) or not _TIMESTAMP.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
