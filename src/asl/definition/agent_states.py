@@ -1,3 +1,18 @@
+"""The checks particular to ASL's own state types: Approval, Debate, Checkpoint,
+Include and Workflow (their required fields as the ASL specification and schema give them).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .choices import check_choices, check_default
+from .report import describe, did_you_mean
+from .states import StateCheck
+
+_ON_TIMEOUT: Final = ("AutoReject", "AutoApprove", "Escalate", "Fail")
+
+
 def check_approval(check: StateCheck) -> None:
     if not check.has("Prompt") and not check.has("Prompt.$"):
         check.report.error(
@@ -38,8 +53,8 @@ def check_approval(check: StateCheck) -> None:
     if check.has("RequiredApprovers"):
         check.expect_int("RequiredApprovers", 1)
     check.path("ItemsPath", "reference path")
-    _check_choices(check, required=False)
-    _check_default(check)
+    check_choices(check, required=False)
+    check_default(check)
 
 
 def check_debate(check: StateCheck) -> None:
@@ -60,7 +75,7 @@ def check_debate(check: StateCheck) -> None:
     if isinstance(agents, list):
         for index, agent in enumerate(agents):
             if isinstance(agent, str) and agent:
-                _check_agent_name(check, agent, check.at("Agents", index))
+                check.check_agent(agent, check.at("Agents", index))
     if check.has("Topic"):
         check.expect_str("Topic", non_empty=False)
     check.path("TopicPath", "path")
@@ -75,7 +90,7 @@ def check_debate(check: StateCheck) -> None:
     if isinstance(consensus, dict) and "Arbiter" in consensus:
         arbiter = consensus["Arbiter"]
         if isinstance(arbiter, str) and arbiter:
-            _check_agent_name(check, arbiter, check.at("Consensus", "Arbiter"))
+            check.check_agent(arbiter, check.at("Consensus", "Arbiter"))
         else:
             check.report.error(
                 "INVALID_TYPE",
@@ -149,7 +164,6 @@ def check_workflow(check: StateCheck) -> None:
         check.expect_str("Timeout")
 
 
-
 def _string_list(check: StateCheck, name: str, what: str) -> bool:
     """An array of non-empty strings; each bad item is reported where it is."""
     value = check.state[name]
@@ -170,5 +184,3 @@ def _string_list(check: StateCheck, name: str, what: str) -> bool:
             )
             good = False
     return good
-
-

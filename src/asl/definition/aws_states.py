@@ -1,31 +1,27 @@
-"""The checks particular to each state type, one function per type.
+"""The checks particular to each AWS state type, one function per type.
 
 Every function receives a :class:`StateCheck` whose generic part (fields, common
 fields, transitions, Retry/Catch) already ran; it checks the type's own fields and
-records the targets and sub-machines the machine walk follows.
+records the sub-machines the machine walk follows.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
-from asl.language.choice import compile_rule
-from asl.language.errors import ValidationError
-
-from .expressions import check_path, check_template
+from .choices import check_choices, check_default
+from .expressions import check_path
 from .fields import ITEM_BATCHER_FIELDS, PROCESSOR_FIELDS, SUB_MACHINE_FIELDS
 from .locate import join
-from .report import describe, did_you_mean, is_int, unknown_hint
-from .states import StateCheck, SubMachine, expect_int, is_jsonata
+from .report import describe, did_you_mean, expect_int, is_int, is_jsonata, unknown_hint
+from .states import StateCheck, SubMachine
 
 # RFC 3339 with AWS's restrictions: an uppercase T, and Z or a numeric offset.
 _TIMESTAMP: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z"
 )
-_ON_TIMEOUT: Final = ("AutoReject", "AutoApprove", "Escalate", "Fail")
 
 
 def check_task(check: StateCheck) -> None:
@@ -41,7 +37,7 @@ def check_task(check: StateCheck) -> None:
     check.exclusive("Agent", "Resource")
     for name in ("Agent", "Resource"):
         if check.has(name) and check.expect_str(name):
-            _check_agent_name(check, check.state[name], check.at(name))
+            check.check_agent(check.state[name], check.at(name))
             break
     for name in ("TimeoutSeconds", "HeartbeatSeconds"):
         if check.has(name):
@@ -77,8 +73,8 @@ def check_pass(check: StateCheck) -> None:
 
 
 def check_choice(check: StateCheck) -> None:
-    _check_choices(check, required=True)
-    _check_default(check)
+    check_choices(check, required=True)
+    check_default(check)
 
 
 def check_wait(check: StateCheck) -> None:

@@ -1,4 +1,26 @@
-def _check_choices(check: StateCheck, *, required: bool) -> None:
+"""Checks of the Choices of a Choice (or Approval) state and of its Default.
+
+JSONPath rules go to the rule compiler of :mod:`asl.language.choice`, whose problems
+are merged as they are; JSONata rules are checked here.  The transitions (each
+top-level rule's Next, and Default) are recorded for the machine walk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from asl.language.choice import compile_rule
+from asl.language.errors import ValidationError
+
+from .expressions import check_template
+from .locate import join
+from .report import describe, is_jsonata, unknown_hint
+
+if TYPE_CHECKING:
+    from .states import StateCheck
+
+
+def check_choices(check: StateCheck, *, required: bool) -> None:
     if not check.has("Choices"):
         if required:
             check.report.error(
@@ -84,8 +106,6 @@ def _check_jsonata_rule(check: StateCheck, rule: Any, where: str, label: str) ->
         )
 
 
-def _check_default(check: StateCheck) -> None:
+def check_default(check: StateCheck) -> None:
     if check.has("Default") and check.expect_str("Default"):
         check.target(check.state["Default"], check.at("Default"), check.label("Default"))
-
-

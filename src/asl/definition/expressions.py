@@ -91,42 +91,49 @@ def check_dynamic(report: Report, value: Any, pointer: str, label: str) -> None:
 def check_template(report: Report, template: Any, pointer: str, where: str) -> None:
     """Every ``key.$`` of a payload template, nested objects and arrays included.
 
-    Walks iteratively: a template may be nested as deep as the JSON parser allows.
+    Walks iteratively (a template may be nested as deep as the JSON parser allows) and
+    builds a member's pointer only when it has something to report or to descend into.
     """
     pending: list[tuple[Any, str]] = [(template, pointer)]
     while pending:
         node, at = pending.pop()
         if isinstance(node, list):
-            pending.extend((item, join(at, i)) for i, item in reversed(list(enumerate(node))))
-            continue
-        if not isinstance(node, dict):
+            pending.extend(
+                (item, join(at, i))
+                for i, item in reversed(list(enumerate(node)))
+                if isinstance(item, (dict, list))
+            )
             continue
         children: list[tuple[Any, str]] = []
         for key, value in node.items():
             name = str(key)
-            child = join(at, name)
             if name.endswith(".$"):
-                label = f"'{name}' in {where}"
-                if name[:-2] in node:
-                    report.error(
-                        "INVALID_PAYLOAD_TEMPLATE",
-                        child,
-                        f"{label} and '{name[:-2]}' both set the field '{name[:-2]}'; "
-                        f"keep one of them",
-                        key=True,
-                    )
-                check_dynamic(report, value, child, label)
-            else:
-                if _looks_dynamic(value):
-                    report.warning(
-                        "NO_DOLLAR",
-                        child,
-                        f"'{name}' in {where} is {describe(value)}, which looks like a path "
-                        f"or an intrinsic function but stays a literal string because the key "
-                        f"does not end in '.$'; rename the key to '{name}.$' to evaluate it",
-                    )
-                children.append((value, child))
+                _check_dynamic_member(report, node, name, value, join(at, name), where)
+            elif isinstance(value, (dict, list)):
+                children.append((value, join(at, name)))
+            elif _looks_dynamic(value):
+                report.warning(
+                    "NO_DOLLAR",
+                    join(at, name),
+                    f"'{name}' in {where} is {describe(value)}, which looks like a path "
+                    f"or an intrinsic function but stays a literal string because the key "
+                    f"does not end in '.$'; rename the key to '{name}.$' to evaluate it",
+                )
         pending.extend(reversed(children))
+
+
+def _check_dynamic_member(
+    report: Report, node: dict[Any, Any], name: str, value: Any, child: str, where: str
+) -> None:
+    label = f"'{name}' in {where}"
+    if name[:-2] in node:
+        report.error(
+            "INVALID_PAYLOAD_TEMPLATE",
+            child,
+            f"{label} and '{name[:-2]}' both set the field '{name[:-2]}'; keep one of them",
+            key=True,
+        )
+    check_dynamic(report, value, child, label)
 
 
 def _looks_intrinsic(value: str) -> bool:

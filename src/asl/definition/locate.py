@@ -27,12 +27,16 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.DOT
 
 def escape_segment(segment: str) -> str:
     """Escape one reference token as RFC 6901 requires (``~`` then ``/``)."""
+    if "~" not in segment and "/" not in segment:
+        return segment
     return segment.replace("~", "~0").replace("/", "~1")
 
 
 def join(pointer: str, *segments: str | int) -> str:
     """Append reference tokens to a pointer: ``join("/States", "A/B")`` is ``/States/A~1B``."""
-    return pointer + "".join("/" + escape_segment(str(s)) for s in segments)
+    for segment in segments:
+        pointer = f"{pointer}/{escape_segment(segment) if isinstance(segment, str) else segment}"
+    return pointer
 
 
 @dataclass(frozen=True, slots=True)

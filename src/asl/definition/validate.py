@@ -29,8 +29,8 @@ from .fields import (
 )
 from .load import Document
 from .locate import join
-from .report import Report, describe, did_you_mean, unknown_hint
-from .states import Context, StateFacts, check_state, expect_int
+from .report import Report, describe, did_you_mean, expect_int, unknown_hint
+from .states import Context, StateFacts, check_state
 
 # A member of a machine's States object: the top level, a branch or a Map processor.
 _STATE_MEMBER = re.compile(r"^(?:|.*/(?:Branches/[0-9]+|ItemProcessor|Iterator))/States/[^/]+$")

@@ -50,20 +50,15 @@ def compile_payload(template: Any) -> Payload:
     except _TooLarge:
         return Payload(template, slow, uses_context[0])
     namespace = generator.namespace
+    namespace["NoResults"] = NoResults
+    namespace["slow"] = slow  # raises the error that names the field
+    body = f"return {expression}"
+    if generator.has_paths:
+        body = f"try:\n        {body}\n    except NoResults:\n        return slow(d, c)"
     exec(  # the source holds generated names only, never document text
-        compile(f"def build(d, c):\n    return {expression}\n", "<payload>", "exec"), namespace
+        compile(f"def build(d, c):\n    {body}\n", "<payload>", "exec"), namespace
     )
-    fast: Evaluator = namespace["build"]
-    if not generator.has_paths:
-        return Payload(template, fast, uses_context[0])
-
-    def evaluate(data: Any, context: Any) -> Any:
-        try:
-            return fast(data, context)
-        except NoResults:
-            return slow(data, context)  # raises the error that names the field
-
-    return Payload(template, evaluate, uses_context[0])
+    return Payload(template, namespace["build"], uses_context[0])
 
 
 class _TooLarge(Exception):

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from asl.runtime.execution import Scope
+from asl.runtime.execution import Execution, Scope
 from asl.runtime.payload_size import check_payload
 from asl.runtime.states.base import State
 
@@ -66,35 +66,45 @@ async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
 
 
 def run_machine_now(machine: StateMachine, data: Any, scope: Scope) -> Any:
-    """Run a machine made only of synchronous states, without the event loop.
+    """Run a machine made only of synchronous states, without the event loop."""
+    return sync_runner(machine, scope.execution)(data, scope)
 
-    The same loop as :func:`run_machine` minus the ``await``: Map iterations and
-    Parallel branches over such machines then cost no coroutine or task.
+
+def sync_runner(machine: StateMachine, execution: Execution) -> Callable[[Any, Scope], Any]:
+    """The loop of :func:`run_machine` minus the ``await``, bound to one execution.
+
+    Map iterations and Parallel branches over machines of synchronous states
+    then cost no coroutine or task; a Map binds the runner once for all items.
     """
-    execution = scope.execution
     events = execution.events
     append = events.append
     now = execution.clock.time
     limit = execution.payload_limit
     states = machine.states
-    name: str | None = machine.start_at
-    hooked = bool(execution.on_enter or execution.on_exit)
-    while name is not None:
-        state = states[name]
-        append((state.entered_event, now(), name, "input", data))
-        entered = len(events)
-        if hooked:
-            started = _enter(execution.on_enter, name, data)
-        output, following = state.step(data, scope, entered)
-        if output is not data:  # a state that passes its input on cannot grow it
-            check_payload(output, limit, name)
-        data = output
-        if state.exited_event is not None:
-            append((state.exited_event, now(), name, "output", data))
-        if hooked:
-            _exit(execution.on_exit, name, data, started)
-        name = following
-    return data
+    start_at = machine.start_at
+    on_enter, on_exit = execution.on_enter, execution.on_exit
+    hooked = bool(on_enter or on_exit)
+
+    def run(data: Any, scope: Scope) -> Any:
+        name: str | None = start_at
+        while name is not None:
+            state = states[name]
+            append((state.entered_event, now(), name, "input", data))
+            entered = len(events)
+            if hooked:
+                started = _enter(on_enter, name, data)
+            output, following = state.step(data, scope, entered)
+            if output is not data:  # a state that passes its input on cannot grow it
+                check_payload(output, limit, name)
+            data = output
+            if state.exited_event is not None:
+                append((state.exited_event, now(), name, "output", data))
+            if hooked:
+                _exit(on_exit, name, data, started)
+            name = following
+        return data
+
+    return run
 
 
 def _enter(hooks: list[Callable[[str, Any], None]], name: str, data: Any) -> float:

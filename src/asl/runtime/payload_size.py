@@ -52,19 +52,19 @@ def _upper_bound(value: Any, budget: list[int]) -> int:
 _SCALARS = (int, float, bool, type(None))
 
 
+def _flat_object_bound(value: dict[Any, Any]) -> int | None:
+    """A size bound for a small object of scalars (the common state output), else None."""
+    total = 2
+    for key, item in value.items():
+        kind = type(item)
+        if type(key) is not str or (kind is not str and kind not in _SCALARS):
+            return None
+        total += 6 * len(key) + (6 * len(item) + 6 if kind is str else 29)
+    return total
+
+
 def json_size(value: Any, limit: int) -> int:
     """The UTF-8 JSON size of ``value``, or a bound below ``limit`` when that is enough."""
-    if type(value) is dict and len(value) <= _WALK_BUDGET:
-        # The common agent result: a small flat object, bounded without recursion.
-        total = 2
-        for key, item in value.items():
-            kind = type(item)
-            if type(key) is not str or (kind is not str and kind not in _SCALARS):
-                break
-            total += 6 * len(key) + (6 * len(item) + 6 if kind is str else 29)
-        else:
-            if total < limit:
-                return total
     try:
         bound = _upper_bound(value, [_WALK_BUDGET])
         if bound < limit:

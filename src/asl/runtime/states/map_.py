@@ -17,7 +17,7 @@ from asl.language.payload import Payload, compile_payload
 from asl.runtime.concurrent import run_all
 from asl.runtime.dataflow import compile_selector, no_results
 from asl.runtime.execution import Scope
-from asl.runtime.machine import StateMachine, run_machine, run_machine_now
+from asl.runtime.machine import StateMachine, run_machine, sync_runner
 from asl.runtime.retry import error_output
 from asl.runtime.states.base import RecoverableState, failure, located
 
@@ -163,11 +163,12 @@ class MapState(RecoverableState):
         failed = [0]
 
         if machine.is_sync:  # no state of it can wait: concurrency would change nothing
+            run_item = sync_runner(machine, execution)
             results = []
             for index, item in enumerate(inputs):
                 append(("MapIterationStarted", now(), name, "index", index))
                 try:
-                    output = run_machine_now(machine, item, Scope(execution, index, item))
+                    output = run_item(item, Scope(execution, index, item))
                 except ASLError as error:
                     output = self._failed(record, index, error, failed, tolerated)
                 else:
