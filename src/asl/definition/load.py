@@ -229,7 +229,14 @@ def _parse_yaml(text: str, source: str | None) -> Any:
 
 
 def _yaml_document(data: dict[str, Any], text: str, source: str | None) -> Document:
-    if _expanded_size(data) > _MAX_YAML_NODES:
+    try:
+        size = _expanded_size(data)
+    except RecursionError:
+        raise ASLError(
+            PARSE_ERROR,
+            f"{source or '<text>'}:1:1: the document is nested too deeply to be a workflow",
+        ) from None
+    if size > _MAX_YAML_NODES:
         raise ASLError(
             PARSE_ERROR,
             f"{source or '<text>'}:1:1: YAML aliases expand to more than {_MAX_YAML_NODES} "
