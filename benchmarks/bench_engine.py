@@ -25,6 +25,7 @@ Shapes (ASL / LangGraph):
 from __future__ import annotations
 
 import asyncio
+import gc
 import operator
 import sys
 import time
@@ -34,18 +35,27 @@ from typing import Annotated, Any, TypedDict
 
 from asl import AgentRegistry, WorkflowEngine
 
-REPEATS = 7
+REPEATS = 15
 TARGETS_US = {"chain": 3.0, "loop": 8.0, "map": 3.0, "task (async)": 3.0, "task (sync)": 3.0}
 
 
 def best_seconds(run: Callable[[], Any], repeats: int = REPEATS) -> float:
-    """The fastest of ``repeats`` runs after one warm-up: the least-disturbed measurement."""
+    """The fastest of ``repeats`` runs after one warm-up: the least-disturbed measurement.
+
+    The garbage collector is paused while timing, as ``timeit`` does, for both
+    engines alike: a collection landing in one run would swamp the signal.
+    """
     run()
     best = float("inf")
     for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.perf_counter()
+            run()
+            best = min(best, time.perf_counter() - started)
+        finally:
+            gc.enable()
     return best
 
 

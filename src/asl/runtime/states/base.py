@@ -157,27 +157,34 @@ class RecoverableState(State):
         raise NotImplementedError
 
     async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
+        try:
+            return await self.attempt(data, scope, entered, 0), self.next
+        except ASLError as error:
+            return await self._recover(error, data, scope, entered)
+
+    async def _recover(self, error: ASLError, data: Any, scope: Scope, entered: int) -> Transition:
+        """Retry while a retrier allows it, then Catch, or fail with the last error."""
         handling = self.handling
         attempts = [0] * len(handling.retriers)
         retry_count = 0
         while True:
+            delay = handling.retry_delay(error, attempts)
+            if delay is None:
+                break
+            retry_count += 1
+            if error.details is not None:
+                error.details["retry"] = {"attempt": retry_count, "delaySeconds": delay}
+            await scope.execution.clock.sleep(delay)
             try:
                 return await self.attempt(data, scope, entered, retry_count), self.next
-            except ASLError as error:
-                details = error.details
-                delay = handling.retry_delay(error, attempts)
-                if delay is not None:
-                    retry_count += 1
-                    if details is not None:
-                        details["retry"] = {"attempt": retry_count, "delaySeconds": delay}
-                    await scope.execution.clock.sleep(delay)
-                    continue
-                caught = handling.catch(error, data)
-                if caught is None:
-                    raise
-                if details is not None:
-                    details["caught"] = {"next": caught[1]}
-                return caught
+            except ASLError as again:
+                error = again
+        caught = handling.catch(error, data)
+        if caught is None:
+            raise error
+        if error.details is not None:
+            error.details["caught"] = {"next": caught[1]}
+        return caught
 
 
 def failure(error: ASLError) -> dict[str, Any]:

@@ -71,7 +71,7 @@ class TaskState(RecoverableState):
         now = execution.clock.time
         name = self.name
         context = scope.context_object(name, entered, retry_count) if self.needs_context else None
-        parameters = self.prepare(data, context, entered)
+        parameters = data if self.prepare_fn is None else self.prepare(data, context, entered)
         append(("TaskScheduled", now(), name, "parameters", parameters))
         append(("TaskStarted", now(), name, None, None))
         agent = execution.registry.find(self.agent_name)
@@ -101,6 +101,8 @@ class TaskState(RecoverableState):
             execution.record("TaskFailed", name, None, failure(failed))
             raise failed from error
         append(("TaskSucceeded", now(), name, "output", result))
+        if self.finish_fn is None:
+            return result
         return self.finish(data, result, context, entered)
 
     def _not_found(self, record: Any) -> ASLError:
