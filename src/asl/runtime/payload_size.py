@@ -78,7 +78,15 @@ def json_size(value: Any, limit: int) -> int:
 
 
 def check_payload(value: Any, limit: int, source: str) -> None:
-    """Raise States.DataLimitExceeded (or States.TaskFailed for non-JSON) as AWS would."""
+    """Raise States.DataLimitExceeded (or States.TaskFailed for non-JSON) as AWS would.
+
+    ``source`` is what AWS names: the state for a state's output, the Task's
+    resource (here: its agent) for an agent's result.
+    """
+    if type(value) is dict and len(value) <= _WALK_BUDGET:
+        bound = _flat_object_bound(value)
+        if bound is not None and bound < limit:
+            return
     try:
         size = json_size(value, limit)
     except (TypeError, ValueError) as error:

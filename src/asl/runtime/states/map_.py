@@ -164,11 +164,13 @@ class MapState(RecoverableState):
 
         if machine.is_sync:  # no state of it can wait: concurrency would change nothing
             run_item = sync_runner(machine, execution)
+            # Items need a scope of their own only when a state reads $$.Map.Item.
+            shared = None if machine.reads_context else Scope(execution)
             results = []
             for index, item in enumerate(inputs):
                 append(("MapIterationStarted", now(), name, "index", index))
                 try:
-                    output = run_item(item, Scope(execution, index, item))
+                    output = run_item(item, shared or Scope(execution, index, item))
                 except ASLError as error:
                     output = self._failed(record, index, error, failed, tolerated)
                 else:
