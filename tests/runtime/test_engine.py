@@ -144,3 +144,40 @@ def test_non_json_input_fails_the_execution() -> None:
 
 def test_duration_is_measured() -> None:
     assert WorkflowEngine(HELLO).run({"name": "G"}).duration > 0
+
+
+def test_endless_loop_stops_at_the_history_limit() -> None:
+    loop = machine(
+        ("Again", {"Type": "Pass", "Next": "Check"}),
+        (
+            "Check",
+            {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.go", "BooleanEquals": True, "Next": "Again"}],
+                "Default": "Stop",
+            },
+        ),
+        ("Stop", {"Type": "Succeed"}),
+    )
+    result = WorkflowEngine(loop, max_events=100).run({"go": True})
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert result.cause == (
+        "The execution reached the limit of 100 history events; an endless loop? "
+        "Raise the engine's max_events if the workflow is meant to run longer"
+    )
+
+
+def test_history_limit_can_be_lifted() -> None:
+    loop = machine(
+        ("Inc", {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "C"}),
+        (
+            "C",
+            {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.i", "NumericLessThan": 7000, "Next": "Inc"}],
+                "Default": "End",
+            },
+        ),
+        ("End", {"Type": "Succeed"}),
+    )
+    assert WorkflowEngine(loop, max_events=None).run({"i": 0}).output == {"i": 7000}

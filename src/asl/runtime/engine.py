@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import time
 import uuid
 from collections.abc import Mapping
@@ -35,6 +36,8 @@ from asl.runtime.result import Status, WorkflowResult
 
 logger = logging.getLogger("asl.engine")
 
+DEFAULT_MAX_EVENTS = 25_000  # AWS Step Functions' history quota per execution
+
 
 class _TimedOut(Exception):
     pass
@@ -50,12 +53,14 @@ class WorkflowEngine:
         *,
         clock: Clock | None = None,
         payload_limit: int = DEFAULT_LIMIT,
+        max_events: int | None = DEFAULT_MAX_EVENTS,
         name: str | None = None,
     ) -> None:
         self.document = definition if isinstance(definition, Document) else load_dict(definition)
         self.registry = registry if registry is not None else AgentRegistry()
         self.clock: Clock = clock or SystemClock()
         self.payload_limit = payload_limit
+        self.max_events = max_events
         source = self.document.source
         self.name = name or (_stem(source) if source else "StateMachine")
         self._on_enter: list[StateEnterHook] = []
@@ -145,6 +150,7 @@ class WorkflowEngine:
             self.payload_limit,
             self._on_enter,
             self._on_exit,
+            self.max_events if self.max_events is not None else sys.maxsize,
         )
         started = time.perf_counter()
         execution.record("ExecutionStarted", None, "input", execution_input)

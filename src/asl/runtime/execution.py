@@ -48,6 +48,7 @@ class Execution:
         "input",
         "input_tokens",
         "machine_name",
+        "max_events",
         "on_enter",
         "on_exit",
         "output_tokens",
@@ -67,6 +68,7 @@ class Execution:
         payload_limit: int,
         on_enter: list[StateEnterHook],
         on_exit: list[StateExitHook],
+        max_events: int,
     ) -> None:
         self.id = execution_id
         self.machine_name = machine_name
@@ -75,6 +77,7 @@ class Execution:
         self.clock = clock
         self._time = clock.time
         self.payload_limit = payload_limit
+        self.max_events = max_events
         self.on_enter = on_enter
         self.on_exit = on_exit
         self.start_time = clock.time()

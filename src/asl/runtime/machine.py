@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from asl.language.errors import RUNTIME, ASLError
 from asl.runtime.execution import Execution, Scope
 from asl.runtime.payload_size import check_payload
 from asl.runtime.states.base import State
@@ -42,6 +43,7 @@ async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
     append = events.append
     now = execution.clock.time
     limit = execution.payload_limit
+    max_events = execution.max_events
     states = machine.states
     name: str | None = machine.start_at
     hooked = bool(execution.on_enter or execution.on_exit)
@@ -49,6 +51,8 @@ async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
         state = states[name]
         append((state.entered_event, now(), name, "input", data))
         entered = len(events)
+        if entered > max_events:
+            raise history_full(max_events)
         if hooked:
             started = _enter(execution.on_enter, name, data)
         if state.is_sync:
@@ -81,6 +85,7 @@ def sync_runner(machine: StateMachine, execution: Execution) -> Callable[[Any, S
     append = events.append
     now = execution.clock.time
     limit = execution.payload_limit
+    max_events = execution.max_events
     states = machine.states
     start_at = machine.start_at
     on_enter, on_exit = execution.on_enter, execution.on_exit
@@ -92,6 +97,8 @@ def sync_runner(machine: StateMachine, execution: Execution) -> Callable[[Any, S
             state = states[name]
             append((state.entered_event, now(), name, "input", data))
             entered = len(events)
+            if entered > max_events:
+                raise history_full(max_events)
             if hooked:
                 started = _enter(on_enter, name, data)
             output, following = state.step(data, scope, entered)
@@ -106,6 +113,15 @@ def sync_runner(machine: StateMachine, execution: Execution) -> Callable[[Any, S
         return data
 
     return run
+
+
+def history_full(max_events: int) -> ASLError:
+    """The guard against a loop that never ends (AWS stops at 25,000 history events)."""
+    return ASLError(
+        RUNTIME,
+        f"The execution reached the limit of {max_events} history events; "
+        "an endless loop? Raise the engine's max_events if the workflow is meant to run longer",
+    )
 
 
 def _enter(hooks: list[Callable[[str, Any], None]], name: str, data: Any) -> float:
