@@ -66,7 +66,6 @@ class WorkflowEngine:
         self._on_enter: list[StateEnterHook] = []
         self._on_exit: list[StateExitHook] = []
         self._machine: StateMachine | None = None
-        self._structure_checked = False
 
     @classmethod
     def from_file(
@@ -118,13 +117,22 @@ class WorkflowEngine:
 
     def _compiled(self) -> StateMachine:
         if self._machine is None:
-            if not self._structure_checked:
-                # Agents are looked up when a Task runs, so the registry may still change.
-                errors = [d for d in validate(self.document, None) if d.severity == "error"]
-                if errors:
-                    raise ValidationError(errors, self.document.source)
-                self._structure_checked = True
-            self._machine = compile_machine(self.document.data)
+            # Agents are looked up when a Task runs, so the registry may still change.
+            errors = [d for d in validate(self.document, None) if d.severity == "error"]
+            if errors:
+                raise ValidationError(errors, self.document.source)
+            try:
+                self._machine = compile_machine(self.document.data)
+            except (KeyError, TypeError, ValueError, AttributeError) as bug:
+                # Validation should have rejected what cannot compile; say so, not a traceback.
+                logger.exception("a document that validated failed to compile")
+                problem = Diagnostic(
+                    "INVALID_DOCUMENT",
+                    f"the engine could not compile this document ({type(bug).__name__}: {bug}); "
+                    "please report it with the document",
+                    "",
+                )
+                raise ValidationError([problem], self.document.source) from bug
         return self._machine
 
     # -- running ------------------------------------------------------------------------
