@@ -56,7 +56,3 @@ def compile_result_path(raw: dict[str, Any], field: str = "ResultPath") -> Resul
     if text is None:
         return lambda state_input, result: state_input
     return compile_reference_path(text).assign
-
-
-def uses_context(*paths: Any) -> bool:
-    return any(getattr(p, "is_context", False) for p in paths)
