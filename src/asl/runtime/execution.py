@@ -8,11 +8,13 @@ The context object (``$$``) is built only for states that read it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 from asl.agents.base import Usage
 from asl.agents.registry import AgentRegistry
+from asl.language.variables import VARIABLES
 from asl.runtime.clock import Clock
 from asl.runtime.history import Event, iso_timestamp
 
@@ -107,21 +109,66 @@ class Execution:
         return self.events[event_id - 1][1]
 
 
-class Scope:
-    """Where in the run a state executes: the Map item (if any) it belongs to."""
+class ContextObject(dict[str, Any]):
+    """The ``$$`` object; it also carries the variables visible to the state.
 
-    __slots__ = ("execution", "map_index", "map_value")
+    Variables are read through the non-string key ``VARIABLES`` (see
+    :mod:`asl.language.variables`), answered by ``__missing__`` so they are
+    never a member of the object: ``$$`` dumps only AWS's members.
+    """
+
+    __slots__ = ("variables",)
+
+    def __init__(self, members: dict[str, Any], variables: Mapping[str, Any]) -> None:
+        super().__init__(members)
+        self.variables = variables
+
+    def __missing__(self, key: Any) -> Any:
+        if key is VARIABLES:
+            return self.variables
+        raise KeyError(key)
+
+
+Variables = MutableMapping[str, Any]
+
+
+class Scope:
+    """Where in the run a state executes: its Map item (if any) and the variables it sees.
+
+    A Map iteration or Parallel branch that assigns variables gets a child
+    scope: it reads the outer variables, and what it assigns stays its own.
+    """
+
+    __slots__ = ("execution", "map_index", "map_value", "variables")
 
     def __init__(
-        self, execution: Execution, map_index: int | None = None, map_value: Any = None
+        self,
+        execution: Execution,
+        map_index: int | None = None,
+        map_value: Any = None,
+        variables: Variables | None = None,
     ) -> None:
         self.execution = execution
         self.map_index = map_index
         self.map_value = map_value
+        self.variables: Variables = {} if variables is None else variables
+
+    def child(self, map_index: int | None, map_value: Any, assigns: bool) -> Scope:
+        """The scope of a branch or iteration; own variables only when it assigns some."""
+        variables = ChainMap({}, self.variables) if assigns else self.variables
+        return Scope(self.execution, map_index, map_value, variables)
+
+    def assign(self, values: Mapping[str, Any]) -> None:
+        """Store values computed from the state, all at once (AWS assigns after evaluating)."""
+        self.variables.update(values)
+
+    def variables_only(self) -> ContextObject:
+        """A context for a state that reads variables but not ``$$``."""
+        return ContextObject({}, self.variables)
 
     def context_object(
         self, state_name: str, entered_event: int, retry_count: int | None = None
-    ) -> Any:
+    ) -> ContextObject:
         """The ``$$`` object with AWS's members in AWS's order, plus ASL's usage totals.
 
         ``State.RetryCount`` exists only for states that retry (Task, Map, Parallel).
@@ -149,4 +196,4 @@ class Scope:
         }
         if self.map_index is not None:
             context["Map"] = {"Item": {"Index": self.map_index, "Value": self.map_value}}
-        return context
+        return ContextObject(context, self.variables)
