@@ -111,6 +111,28 @@ def asl_loop(n: int) -> Callable[[], Any]:
     return _asl_runner(document, {"i": 0}, {"i": n})
 
 
+def asl_jsonata_loop(n: int) -> Callable[[], Any]:
+    """The loop above written in JSONata: Output and Condition instead of paths."""
+    document = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Increment",
+        "States": {
+            "Increment": {
+                "Type": "Pass",
+                "Output": {"i": "{% $states.input.i + 1 %}"},
+                "Next": "Again",
+            },
+            "Again": {
+                "Type": "Choice",
+                "Choices": [{"Condition": f"{{% $states.input.i < {n} %}}", "Next": "Increment"}],
+                "Default": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    return _asl_runner(document, {"i": 0}, {"i": n})
+
+
 def asl_map(n: int) -> Callable[[], Any]:
     document = {
         "StartAt": "Each",
@@ -277,6 +299,13 @@ def main() -> None:
             f"{lg_us / asl_us:>8.1f}x{target:>11.1f}  {'yes' if asl_us <= target else 'NO'}",
             flush=True,
         )
+    jsonpath_us = marginal_us(asl_loop, 1000, 10)
+    jsonata_us = marginal_us(asl_jsonata_loop, 1000, 10)
+    ratio = jsonata_us / jsonpath_us
+    print(
+        f"\nloop per iteration: JSONPath {jsonpath_us:.2f} µs, JSONata {jsonata_us:.2f} µs, "
+        f"JSONata/JSONPath {ratio:.1f}x (target <= 5x: {'yes' if ratio <= 5 else 'NO'})"
+    )
     print(f"python {sys.version.split()[0]}, best of {REPEATS} runs per size")
 
 

@@ -135,7 +135,8 @@ _WRONG_VALUES = [
         [],
         "INVALID_TYPE",
         "/States/S/Assign",
-        "'Assign' of state 'S' must be an object, got an empty array",
+        "'Assign' of state 'S' must be an object that maps variable names to values, got an "
+        "empty array",
     ),
     (
         "Task",
@@ -908,7 +909,7 @@ def test_a_jsonata_workflow_takes_jsonata_fields() -> None:
                 "Resource": "r",
                 "Arguments": {"a": "{% $states.input.a %}"},
                 "Output": "{% $states.result %}",
-                "TimeoutSeconds": "{% $timeout %}",
+                "TimeoutSeconds": "{% $states.input.timeout %}",
                 "Assign": {"x": 1},
                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "C", "Output": {}}],
                 "Next": "C",
@@ -945,12 +946,13 @@ def test_jsonpath_fields_are_refused_in_jsonata_states() -> None:
     assert problems_of_dict(document) == [
         (
             "error",
-            "UNSUPPORTED_FIELD",
+            "FIELD_NOT_IN_QUERY_LANGUAGE",
             "/States/S/Parameters",
             None,
             None,
-            "'Parameters' is a JSONPath field, but state 'S' uses JSONata: remove it (JSONata "
-            "states shape data with 'Arguments' and 'Output')",
+            "'Parameters' is only supported in JSONPath, but state 'S' uses JSONata: remove it "
+            "(JSONata states shape data with 'Arguments' and 'Output', and take expressions "
+            '"{% ... %}" where JSONPath states take ...Path fields)',
         ),
         (
             "error",
@@ -963,11 +965,13 @@ def test_jsonpath_fields_are_refused_in_jsonata_states() -> None:
         ),
         (
             "error",
-            "UNSUPPORTED_FIELD",
+            "FIELD_NOT_IN_QUERY_LANGUAGE",
             "/States/S/Catch/0/ResultPath",
             None,
             None,
-            "'ResultPath' in catcher 0 of state 'S' does not apply to JSONata states: remove it",
+            "'ResultPath' in catcher 0 is only supported in JSONPath, but state 'S' uses "
+            "JSONata: remove it (JSONata states shape data with 'Arguments' and 'Output', and "
+            'take expressions "{% ... %}" where JSONPath states take ...Path fields)',
         ),
     ]
 
@@ -976,12 +980,12 @@ def test_jsonata_fields_are_refused_in_jsonpath_states() -> None:
     assert problems_of_dict(workflow(("S", {"Type": "Pass", "Output": {}, "End": True}))) == [
         (
             "error",
-            "UNSUPPORTED_FIELD",
+            "FIELD_NOT_IN_QUERY_LANGUAGE",
             "/States/S/Output",
             None,
             None,
-            "'Output' is a JSONata field, but state 'S' uses JSONPath: set \"QueryLanguage\": "
-            '"JSONata" on the state or the workflow, or use the JSONPath fields',
+            "'Output' is only supported in JSONata, but state 'S' uses JSONPath: set "
+            '"QueryLanguage": "JSONata" on the state or the workflow, or use the JSONPath fields',
         )
     ]
 
@@ -1290,11 +1294,13 @@ def test_every_catcher_field_is_checked() -> None:
         ),
         (
             "error",
-            "UNSUPPORTED_FIELD",
+            "FIELD_NOT_IN_QUERY_LANGUAGE",
             "/States/S/Catch/2/Output",
             None,
             None,
-            "'Output' in catcher 2 of state 'S' does not apply to JSONPath states: remove it",
+            "'Output' in catcher 2 is only supported in JSONata, but state 'S' uses JSONPath: "
+            'set "QueryLanguage": "JSONata" on the state or the workflow, or use the JSONPath '
+            "fields",
         ),
         (
             "error",

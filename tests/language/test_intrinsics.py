@@ -76,9 +76,9 @@ def test_syntax_error(case: dict[str, Any]) -> None:
 
 def test_a_bad_path_argument_points_into_the_expression() -> None:
     with pytest.raises(IntrinsicError) as caught:
-        compile_intrinsic("States.Array(1, $a)")
+        compile_intrinsic("States.Array(1, $1)")
     assert caught.value.column is not None and 17 <= caught.value.column <= 19
-    assert caught.value.reason.startswith("invalid path '$a': ")
+    assert caught.value.reason.startswith("invalid path '$1': ")
 
 
 def test_is_intrinsic_is_the_states_prefix() -> None:

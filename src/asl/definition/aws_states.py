@@ -12,8 +12,15 @@ from datetime import datetime
 from typing import Any, Final
 
 from .choices import check_choices, check_default
-from .expressions import check_path
-from .fields import ITEM_BATCHER_FIELDS, PROCESSOR_FIELDS, SUB_MACHINE_FIELDS
+from .expressions import check_path, check_template
+from .fields import (
+    ITEM_BATCHER_FIELDS,
+    NESTED_JSONATA_ONLY,
+    NESTED_JSONPATH_ONLY,
+    PROCESSOR_FIELDS,
+    SUB_MACHINE_FIELDS,
+)
+from .languages import report_language_field
 from .locate import join
 from .report import describe, did_you_mean, expect_int, is_int, is_jsonata, unknown_hint
 from .states import StateCheck, SubMachine
@@ -174,6 +181,7 @@ def check_map(check: StateCheck) -> None:
                     check.at(name),
                     f"The {name} of Map state '{check.name}'",
                     PROCESSOR_FIELDS,
+                    _is_distributed(check.state[name]),
                 )
             )
             _check_processor_config(check, check.state[name], check.at(name))
@@ -207,8 +215,14 @@ def check_map(check: StateCheck) -> None:
         check.expect_str("Label")
     _check_item_reader(check)
     _check_item_batcher(check)
-    if check.has("ResultWriter"):
-        check.expect_object("ResultWriter")
+    if check.has("ResultWriter") and check.expect_object("ResultWriter"):
+        writer = check.state["ResultWriter"]
+        _check_nested_language(check, "ResultWriter", writer, check.at("ResultWriter"))
+
+
+def _is_distributed(processor: Any) -> bool:
+    config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
+    return isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
 
 
 def _check_processor_config(check: StateCheck, processor: Any, pointer: str) -> None:
@@ -251,10 +265,39 @@ def _check_processor_config(check: StateCheck, processor: Any, pointer: str) -> 
         )
 
 
+def _check_nested_language(check: StateCheck, name: str, value: dict[str, Any], at: str) -> None:
+    """ItemReader, ReaderConfig, ItemBatcher, ResultWriter: fields of one query language."""
+    other = NESTED_JSONPATH_ONLY if check.jsonata else NESTED_JSONATA_ONLY
+    for key in sorted(other.get(name, frozenset()) & value.keys()):
+        report_language_field(check, key, join(at, key), f"the {name}")
+
+
 def _check_item_reader(check: StateCheck) -> None:
     if not check.has("ItemReader") or not check.expect_object("ItemReader"):
         return
     reader = check.state["ItemReader"]
+    _check_nested_language(check, "ItemReader", reader, check.at("ItemReader"))
+    config = reader.get("ReaderConfig")
+    if isinstance(config, dict):
+        at = check.at("ItemReader", "ReaderConfig")
+        _check_nested_language(check, "ReaderConfig", config, at)
+        if not check.jsonata and "MaxItemsPath" in config:
+            check_path(
+                check.report,
+                config["MaxItemsPath"],
+                join(at, "MaxItemsPath"),
+                f"'MaxItemsPath' of the ItemReader of state '{check.name}'",
+                "reference path",
+                reads=check.reads,
+            )
+    if not check.jsonata and isinstance(reader.get("Parameters"), dict):
+        check_template(
+            check.report,
+            reader["Parameters"],
+            check.at("ItemReader", "Parameters"),
+            f"the ItemReader Parameters of state '{check.name}'",
+            check.reads,
+        )
     if "Resource" not in reader:
         check.report.error(
             "MISSING_FIELD",
@@ -277,6 +320,7 @@ def _check_item_batcher(check: StateCheck) -> None:
         return
     batcher = check.state["ItemBatcher"]
     label = f"the ItemBatcher of Map state '{check.name}'"
+    _check_nested_language(check, "ItemBatcher", batcher, check.at("ItemBatcher"))
     for key in batcher:
         if key not in ITEM_BATCHER_FIELDS:
             check.report.warning(
@@ -287,7 +331,7 @@ def _check_item_batcher(check: StateCheck) -> None:
                 key=True,
             )
     for name in ("MaxItemsPerBatch", "MaxInputBytesPerBatch"):
-        if name in batcher:
+        if name in batcher and not (check.jsonata and is_jsonata(batcher[name])):
             expect_int(
                 check.report,
                 batcher[name],
@@ -295,13 +339,14 @@ def _check_item_batcher(check: StateCheck) -> None:
                 f"'{name}' of {label}",
                 1,
             )
-        if f"{name}Path" in batcher:
+        if f"{name}Path" in batcher and not check.jsonata:
             check_path(
                 check.report,
                 batcher[f"{name}Path"],
                 check.at("ItemBatcher", f"{name}Path"),
                 f"'{name}Path' of {label}",
                 "reference path",
+                reads=check.reads,
             )
     if "BatchInput" in batcher and not isinstance(batcher["BatchInput"], dict):
         check.report.error(

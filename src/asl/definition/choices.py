@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asl.language.choice import compile_rule
+from asl.language.choice import OPERATORS, compile_rule
 from asl.language.errors import ValidationError
 
-from .expressions import check_template
+from .fields import NESTED_JSONATA_ONLY
+from .languages import report_language_field
 from .locate import join
+from .queries import check_expression, check_jsonata_value
+from .reads import reads_variable
 from .report import describe, is_jsonata, unknown_hint
+from .variables import check_assign
 
 if TYPE_CHECKING:
     from .states import StateCheck
@@ -46,12 +50,10 @@ def check_choices(check: StateCheck, *, required: bool) -> None:
         if check.jsonata:
             _check_jsonata_rule(check, rule, where, label)
         else:
-            try:
-                compile_rule(rule, where)
-            except ValidationError as exc:
-                check.report.extend(exc.errors)
+            _check_jsonpath_rule(check, rule, where, label)
         if not isinstance(rule, dict):
             continue
+        assigns = _rule_assign(check, rule, where, label)
         if "Next" not in rule:
             check.report.error(
                 "MISSING_FIELD",
@@ -66,11 +68,47 @@ def check_choices(check: StateCheck, *, required: bool) -> None:
                 f"'Next' of {label} must be a state name, got {describe(rule['Next'])}",
             )
         else:
-            check.target(rule["Next"], join(where, "Next"), f"'Next' of {label}")
-        if not check.jsonata and isinstance(rule.get("Assign"), dict):
-            check_template(
-                check.report, rule["Assign"], join(where, "Assign"), f"the Assign of {label}"
-            )
+            check.target(rule["Next"], join(where, "Next"), f"'Next' of {label}", assigns=assigns)
+
+
+def _rule_assign(check: StateCheck, rule: dict[str, Any], where: str, label: str) -> dict[str, str]:
+    """A top-level rule's Assign: applied (instead of the state's) when the rule matches."""
+    if "Assign" not in rule:
+        return {}
+    return check_assign(check, rule["Assign"], join(where, "Assign"), label)
+
+
+def _check_jsonpath_rule(check: StateCheck, rule: Any, where: str, label: str) -> None:
+    """A JSONPath rule goes to the rule compiler; JSONata's Condition and Output do not."""
+    if isinstance(rule, dict):
+        misplaced = NESTED_JSONATA_ONLY["choice rule"] & rule.keys()
+        for key in sorted(misplaced):
+            report_language_field(check, key, join(where, key), label.split(" of state ")[0])
+        if "Condition" in misplaced:
+            return  # a JSONata rule in a JSONPath state: its operators are not missing
+        rule = {k: v for k, v in rule.items() if k not in misplaced}
+    try:
+        compiled = compile_rule(rule, where)
+    except ValidationError as exc:
+        check.report.extend(exc.errors)
+        return
+    for name in sorted(compiled.variables):
+        at, text = _first_read(rule, where, name)
+        check.reads.add((name,), at, text)
+
+
+def _first_read(node: Any, where: str, name: str) -> tuple[str, str | None]:
+    """The field of a rule (nested rules included) whose string reads ``$name``."""
+    pending: list[tuple[Any, str]] = [(node, where)]
+    while pending:
+        current, at = pending.pop(0)
+        if isinstance(current, str) and reads_variable(current, name):
+            return at, current
+        if isinstance(current, dict):
+            pending.extend((value, join(at, str(key))) for key, value in current.items())
+        elif isinstance(current, list):
+            pending.extend((value, join(at, index)) for index, value in enumerate(current))
+    return where, None
 
 
 def _check_jsonata_rule(check: StateCheck, rule: Any, where: str, label: str) -> None:
@@ -83,7 +121,15 @@ def _check_jsonata_rule(check: StateCheck, rule: Any, where: str, label: str) ->
         return
     known = ("Condition", "Next", "Comment", "Assign", "Output")
     for key in rule:
-        if key not in known:
+        if key in OPERATORS or key in ("Variable", "Variable.$"):
+            report_language_field(
+                check,
+                str(key),
+                join(where, str(key)),
+                label.split(" of state ")[0],
+                'write the test as "Condition": "{% <JSONata expression> %}"',
+            )
+        elif key not in known:
             check.report.error(
                 "UNSUPPORTED_FIELD",
                 join(where, str(key)),
@@ -96,13 +142,25 @@ def _check_jsonata_rule(check: StateCheck, rule: Any, where: str, label: str) ->
             where,
             f'The {label} has no \'Condition\': add "Condition": "{{% <JSONata expression> %}}"',
         )
-    elif not (isinstance(rule["Condition"], bool) or is_jsonata(rule["Condition"])):
+    elif is_jsonata(rule["Condition"]):
+        check_expression(
+            check.report,
+            rule["Condition"],
+            join(where, "Condition"),
+            f"'Condition' of {label}",
+            check.reads,
+        )
+    elif not isinstance(rule["Condition"], bool):
         check.report.error(
             "INVALID_TYPE",
             join(where, "Condition"),
             f"'Condition' of {label} "
             f'must be a JSONata expression "{{% ... %}}" or a boolean, got '
             f"{describe(rule['Condition'])}",
+        )
+    if "Output" in rule:
+        check_jsonata_value(
+            check.report, rule["Output"], join(where, "Output"), f"'Output' of {label}", check.reads
         )
 
 

@@ -14,6 +14,7 @@ from asl.language.intrinsics import compile_intrinsic, is_intrinsic
 from asl.language.paths import compile_path, compile_reference_path
 
 from .locate import join
+from .reads import Reads
 from .report import Report, describe
 
 PathKind = Literal["path", "reference path", "path or intrinsic"]
@@ -34,8 +35,12 @@ def check_path(
     kind: PathKind,
     *,
     nullable: bool = False,
+    reads: Reads | None = None,
 ) -> None:
-    """A path field: ``kind`` says which grammar applies (AWS: Path vs Reference Path)."""
+    """A path field: ``kind`` says which grammar applies (AWS: Path vs Reference Path).
+
+    A path may start from a workflow variable (``$name.field``); ``reads`` collects it.
+    """
     if value is None and nullable:
         return
     if not isinstance(value, str):
@@ -43,13 +48,10 @@ def check_path(
         report.error("INVALID_TYPE", pointer, f"{label} must be {allowed}, got {describe(value)}")
         return
     if kind == "path or intrinsic" and _looks_intrinsic(value):
-        check_intrinsic(report, value, pointer, label)
+        check_intrinsic(report, value, pointer, label, reads)
         return
     try:
-        if kind == "path":
-            compile_path(value)
-        else:
-            compile_reference_path(value)
+        path = compile_path(value) if kind == "path" else compile_reference_path(value)
     except PathError as exc:
         noun = "reference path" if kind != "path" else "path"
         report.error(
@@ -58,11 +60,16 @@ def check_path(
             f"{label} is not a valid {noun}: {exc.reason}{_column(exc.column)}",
             char=_char(exc.column),
         )
+        return
+    if reads is not None and path.variable is not None:
+        reads.add((path.variable,), pointer, value)
 
 
-def check_intrinsic(report: Report, value: str, pointer: str, label: str) -> None:
+def check_intrinsic(
+    report: Report, value: str, pointer: str, label: str, reads: Reads | None = None
+) -> None:
     try:
-        compile_intrinsic(value)
+        call = compile_intrinsic(value)
     except IntrinsicError as exc:
         report.error(
             "INVALID_INTRINSIC",
@@ -70,14 +77,19 @@ def check_intrinsic(report: Report, value: str, pointer: str, label: str) -> Non
             f"{label} is not a valid intrinsic function call: {exc.reason}{_column(exc.column)}",
             char=_char(exc.column),
         )
+        return
+    if reads is not None:
+        reads.add(sorted(call.variables), pointer, value)
 
 
-def check_dynamic(report: Report, value: Any, pointer: str, label: str) -> None:
+def check_dynamic(
+    report: Report, value: Any, pointer: str, label: str, reads: Reads | None = None
+) -> None:
     """The value of a ``key.$`` field: a path, a context path or an intrinsic call."""
     if isinstance(value, str) and value.startswith("$"):
-        check_path(report, value, pointer, label, "path")
+        check_path(report, value, pointer, label, "path", reads=reads)
     elif isinstance(value, str) and _looks_intrinsic(value):
-        check_intrinsic(report, value, pointer, label)
+        check_intrinsic(report, value, pointer, label, reads)
     else:
         report.error(
             "INVALID_PAYLOAD_TEMPLATE",
@@ -88,7 +100,9 @@ def check_dynamic(report: Report, value: Any, pointer: str, label: str) -> None:
         )
 
 
-def check_template(report: Report, template: Any, pointer: str, where: str) -> None:
+def check_template(
+    report: Report, template: Any, pointer: str, where: str, reads: Reads | None = None
+) -> None:
     """Every ``key.$`` of a payload template, nested objects and arrays included.
 
     Walks iteratively (a template may be nested as deep as the JSON parser allows) and
@@ -108,7 +122,7 @@ def check_template(report: Report, template: Any, pointer: str, where: str) -> N
         for key, value in node.items():
             name = str(key)
             if name.endswith(".$"):
-                _check_dynamic_member(report, node, name, value, join(at, name), where)
+                _check_dynamic_member(report, node, name, value, join(at, name), where, reads)
             elif isinstance(value, (dict, list)):
                 children.append((value, join(at, name)))
             elif _looks_dynamic(value):
@@ -123,7 +137,13 @@ def check_template(report: Report, template: Any, pointer: str, where: str) -> N
 
 
 def _check_dynamic_member(
-    report: Report, node: dict[Any, Any], name: str, value: Any, child: str, where: str
+    report: Report,
+    node: dict[Any, Any],
+    name: str,
+    value: Any,
+    child: str,
+    where: str,
+    reads: Reads | None,
 ) -> None:
     label = f"'{name}' in {where}"
     if name[:-2] in node:
@@ -133,7 +153,7 @@ def _check_dynamic_member(
             f"{label} and '{name[:-2]}' both set the field '{name[:-2]}'; keep one of them",
             key=True,
         )
-    check_dynamic(report, value, child, label)
+    check_dynamic(report, value, child, label, reads)
 
 
 def _looks_intrinsic(value: str) -> bool:

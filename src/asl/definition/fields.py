@@ -154,6 +154,50 @@ JSONPATH_ONLY: Final = frozenset(
 )
 JSONATA_ONLY: Final = frozenset({"Arguments", "Output", "Items"})
 
+# The same split inside the objects a state holds: a catcher, a JSONPath choice rule,
+# a Map's ItemReader (and its ReaderConfig), ItemBatcher and ResultWriter.
+NESTED_JSONPATH_ONLY: Final[dict[str, frozenset[str]]] = {
+    "catcher": frozenset({"ResultPath"}),
+    "ItemReader": frozenset({"Parameters"}),
+    "ReaderConfig": frozenset({"MaxItemsPath"}),
+    "ItemBatcher": frozenset({"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"}),
+    "ResultWriter": frozenset({"Parameters"}),
+}
+NESTED_JSONATA_ONLY: Final[dict[str, frozenset[str]]] = {
+    "catcher": frozenset({"Output"}),
+    "choice rule": frozenset({"Output", "Condition"}),
+    "ItemReader": frozenset({"Arguments"}),
+    "ResultWriter": frozenset({"Arguments"}),
+}
+
+# Fields whose value, in a JSONata state, may be or may hold "{% %}" expressions (nested
+# objects and arrays included).  Assign is walked value by value.
+JSONATA_VALUE_FIELDS: Final = frozenset(
+    {
+        "Arguments",
+        "Output",
+        "Items",
+        "ItemSelector",
+        "Seconds",
+        "Timestamp",
+        "TimeoutSeconds",
+        "HeartbeatSeconds",
+        "MaxConcurrency",
+        "ToleratedFailurePercentage",
+        "ToleratedFailureCount",
+        "Error",
+        "Cause",
+        "Credentials",
+        "ItemReader",
+        "ItemBatcher",
+        "ResultWriter",
+        # ASL's own fields that take data.
+        "Input",
+        "Prompt",
+        "Topic",
+    }
+)
+
 # Fields whose value is a structure of their own; they never take a ".$" twin.
 STRUCTURAL_FIELDS: Final = frozenset(
     {
@@ -204,6 +248,11 @@ AGENT_TOP_LEVEL_FIELDS: Final = frozenset(
 
 SUB_MACHINE_FIELDS: Final = frozenset({"StartAt", "States", "Comment"})
 PROCESSOR_FIELDS: Final = SUB_MACHINE_FIELDS | {"ProcessorConfig"}
+
+# Workflow variables (Assign): AWS's limits.
+MAX_VARIABLE_NAME_LENGTH: Final = 80
+MAX_VARIABLE_BYTES: Final = 256 * 1024  # one variable, and one Assign block in all
+RESERVED_VARIABLES: Final = frozenset({"states"})
 
 RETRIER_FIELDS: Final = frozenset(
     {

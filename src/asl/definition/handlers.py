@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .expressions import check_path
-from .fields import CATCHER_FIELDS, RETRIER_FIELDS
+from .fields import CATCHER_FIELDS, NESTED_JSONATA_ONLY, NESTED_JSONPATH_ONLY, RETRIER_FIELDS
+from .languages import report_language_field
 from .locate import join
+from .queries import check_jsonata_value
 from .report import describe, did_you_mean, expect_int, is_number, unknown_hint
+from .variables import check_assign
 
 if TYPE_CHECKING:
     from .states import StateCheck
@@ -73,6 +76,7 @@ def check_catch(check: StateCheck) -> None:
         if not _object_with_fields(check, catcher, where, label, CATCHER_FIELDS):
             continue
         _check_error_equals(check, catcher, where, label, last=index == len(catchers) - 1)
+        assigns = _catcher_assign(check, catcher, where, label)
         if "Next" not in catcher:
             check.report.error(
                 "MISSING_FIELD",
@@ -87,24 +91,46 @@ def check_catch(check: StateCheck) -> None:
                 f"'Next' of {label} must be a state name, got {describe(catcher['Next'])}",
             )
         else:
-            check.target(catcher["Next"], join(where, "Next"), f"'Next' of {label}")
-        for key, wrong in (("ResultPath", check.jsonata), ("Output", not check.jsonata)):
-            if key in catcher and wrong:
-                check.report.error(
-                    "UNSUPPORTED_FIELD",
-                    join(where, key),
-                    f"'{key}' in {label} does not apply to {check.language} states: remove it",
-                    key=True,
-                )
-        if "ResultPath" in catcher and not check.jsonata:
-            check_path(
-                check.report,
-                catcher["ResultPath"],
-                join(where, "ResultPath"),
-                f"'ResultPath' of {label}",
-                "reference path",
-                nullable=True,
+            check.target(
+                catcher["Next"], join(where, "Next"), f"'Next' of {label}", assigns=assigns
             )
+        _check_catcher_output(check, catcher, where, label)
+
+
+def _catcher_assign(
+    check: StateCheck, catcher: dict[str, Any], where: str, label: str
+) -> dict[str, str]:
+    if "Assign" not in catcher:
+        return {}
+    return check_assign(check, catcher["Assign"], join(where, "Assign"), label)
+
+
+def _check_catcher_output(
+    check: StateCheck, catcher: dict[str, Any], where: str, label: str
+) -> None:
+    """ResultPath in JSONPath states, Output in JSONata states."""
+    language = (
+        NESTED_JSONATA_ONLY["catcher"] if not check.jsonata else NESTED_JSONPATH_ONLY["catcher"]
+    )
+    for key in language & catcher.keys():
+        report_language_field(check, key, join(where, key), label.split(" of state ")[0])
+    if "ResultPath" in catcher and not check.jsonata:
+        check_path(
+            check.report,
+            catcher["ResultPath"],
+            join(where, "ResultPath"),
+            f"'ResultPath' of {label}",
+            "reference path",
+            nullable=True,
+        )
+    if "Output" in catcher and check.jsonata:
+        check_jsonata_value(
+            check.report,
+            catcher["Output"],
+            join(where, "Output"),
+            f"'Output' of {label}",
+            check.reads,
+        )
 
 
 def _object_with_fields(

@@ -61,9 +61,10 @@ class Report:
         message: str,
         *,
         key: bool = False,
+        char: int | None = None,
         position: tuple[int, int] | None = None,
     ) -> None:
-        self.issues.append(Issue(code, message, pointer, "warning", key, None, position))
+        self.issues.append(Issue(code, message, pointer, "warning", key, char, position))
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Adopt diagnostics produced elsewhere (choice rules), positions still to fill in."""

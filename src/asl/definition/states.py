@@ -16,18 +16,18 @@ from .expressions import PathKind, check_dynamic, check_path, check_template
 from .fields import (
     AGENT_STATE_FIELDS,
     JSONATA,
-    JSONATA_ONLY,
-    JSONPATH,
-    JSONPATH_ONLY,
+    JSONATA_VALUE_FIELDS,
     KNOWN_STATE_FIELDS,
-    QUERY_LANGUAGES,
     STATE_FIELDS,
     STATE_TYPES,
     STRUCTURAL_FIELDS,
     TERMINAL_TYPES,
 )
 from .handlers import check_catch, check_retry
+from .languages import check_language, check_language_of_field, report_language_field
 from .locate import join
+from .queries import check_jsonata_value
+from .reads import Reads
 from .report import (
     Report,
     describe,
@@ -39,6 +39,7 @@ from .report import (
     unknown_hint,
     unquote_hint,
 )
+from .variables import check_assign
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,20 @@ class SubMachine:
     pointer: str
     label: str
     fields: frozenset[str]
+    distributed: bool = False  # a distributed Map's processor cannot read outer variables
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A transition and the variables set when it is taken.
+
+    ``assigns`` are those of the choice rule or catcher that leads there; with
+    ``state_assign`` the state's own Assign is applied too (Next, Default).
+    """
+
+    target: str
+    assigns: frozenset[str]
+    state_assign: bool
 
 
 @dataclass
@@ -69,6 +84,10 @@ class StateFacts:
     sub_machines: list[SubMachine] = field(default_factory=list)
     terminal: bool = False
     typed: bool = False
+    edges: list[Edge] = field(default_factory=list)
+    reads: Reads = field(default_factory=Reads)
+    assigns: dict[str, str] = field(default_factory=dict)  # the state's Assign: name -> key
+    other_assigns: dict[str, str] = field(default_factory=dict)  # rules' and catchers'
 
 
 class StateCheck:
@@ -83,6 +102,7 @@ class StateCheck:
         self.type = str(state.get("Type"))
         self.language = ctx.language
         self.facts = StateFacts(typed=True)
+        self.reads = self.facts.reads
 
     # --- naming ------------------------------------------------------------------------
 
@@ -167,13 +187,18 @@ class StateCheck:
                 self.label(name),
                 kind,
                 nullable=nullable,
+                reads=self.reads,
             )
 
     def template(self, name: str) -> None:
         """A payload template field (Parameters, ResultSelector, ItemSelector, Input ...)."""
         if self.has(name) and self.expect_object(name):
             check_template(
-                self.report, self.state[name], self.at(name), f"the {name} of state '{self.name}'"
+                self.report,
+                self.state[name],
+                self.at(name),
+                f"the {name} of state '{self.name}'",
+                self.reads,
             )
 
     def exclusive(self, *names: str) -> None:
@@ -199,9 +224,16 @@ class StateCheck:
             f"State '{self.name}' names the agent '{agent}', which is not registered{hint}",
         )
 
-    def target(self, value: Any, pointer: str, label: str) -> None:
+    def target(
+        self, value: Any, pointer: str, label: str, *, assigns: dict[str, str] | None = None
+    ) -> None:
+        """A transition; ``assigns`` are those of the rule or catcher it belongs to."""
         if isinstance(value, str):
             self.facts.targets.append((value, pointer, label))
+            names = frozenset(assigns or ())
+            self.facts.edges.append(Edge(value, names, assigns is None))
+            for name, at in (assigns or {}).items():
+                self.facts.other_assigns.setdefault(name, at)
 
 
 def check_state(name: str, state: Any, pointer: str, ctx: Context) -> StateFacts:
@@ -225,7 +257,7 @@ def check_state(name: str, state: Any, pointer: str, ctx: Context) -> StateFacts
             )
         return facts
     check = StateCheck(name, state, pointer, ctx)
-    _check_language(check)
+    check_language(check)
     _check_fields(check)
     _check_common(check)
     _check_transition(check)
@@ -258,41 +290,20 @@ def _report_type(name: str, state: dict[str, Any], pointer: str, report: Report)
         )
 
 
-def _check_language(check: StateCheck) -> None:
-    if not check.has("QueryLanguage"):
-        return
-    value = check.state["QueryLanguage"]
-    if value not in QUERY_LANGUAGES:
-        hint = did_you_mean(value, QUERY_LANGUAGES) if isinstance(value, str) else ""
-        label = check.label("QueryLanguage")
-        check.report.error(
-            "INVALID_VALUE",
-            check.at("QueryLanguage"),
-            f'{label} must be "JSONPath" or "JSONata", got {describe(value)}{hint}',
-        )
-        return
-    if value == JSONPATH and check.ctx.language == JSONATA:
-        check.report.error(
-            "INVALID_VALUE",
-            check.at("QueryLanguage"),
-            f"State '{check.name}' sets "
-            f"QueryLanguage JSONPath, but the workflow uses JSONata, and a JSONata workflow "
-            f"cannot contain JSONPath states: remove the field or set the workflow's "
-            f"QueryLanguage to JSONPath",
-        )
-        return
-    check.language = value
-
-
 def _check_fields(check: StateCheck) -> None:
     allowed = STATE_FIELDS[check.type] | AGENT_STATE_FIELDS
     for raw_key in check.state:
         key = str(raw_key)
         if key in allowed:
-            _check_language_of_field(check, key)
+            check_language_of_field(check, key)
         elif key.endswith(".$") and key[:-2] in allowed and key[:-2] not in STRUCTURAL_FIELDS:
+            if check.jsonata:
+                report_language_field(check, key, check.at(key))
+                continue
             check.exclusive(key[:-2], key)
-            check_dynamic(check.report, check.state[raw_key], check.at(key), check.label(key))
+            check_dynamic(
+                check.report, check.state[raw_key], check.at(key), check.label(key), check.reads
+            )
         elif key in KNOWN_STATE_FIELDS:
             check.report.error(
                 "UNSUPPORTED_FIELD", check.at(key), _unsupported(check, key), key=True
@@ -305,31 +316,6 @@ def _check_fields(check: StateCheck) -> None:
                 f"{check.title} has the unknown field '{key}'{hint}",
                 key=True,
             )
-
-
-def _check_language_of_field(check: StateCheck, key: str) -> None:
-    if (
-        check.jsonata
-        and key in JSONPATH_ONLY
-        and not (check.type == "Include" and key == "Parameters")
-    ):
-        check.report.error(
-            "UNSUPPORTED_FIELD",
-            check.at(key),
-            f"'{key}' is a JSONPath field, but state "
-            f"'{check.name}' uses JSONata: remove it (JSONata states shape data with "
-            f"'Arguments' and 'Output')",
-            key=True,
-        )
-    elif not check.jsonata and key in JSONATA_ONLY:
-        check.report.error(
-            "UNSUPPORTED_FIELD",
-            check.at(key),
-            f"'{key}' is a JSONata field, but state "
-            f'\'{check.name}\' uses JSONPath: set "QueryLanguage": "JSONata" on the state '
-            f"or the workflow, or use the JSONPath fields",
-            key=True,
-        )
 
 
 def _unsupported(check: StateCheck, key: str) -> str:
@@ -346,6 +332,7 @@ def _unsupported(check: StateCheck, key: str) -> str:
 def _check_common(check: StateCheck) -> None:
     if check.has("Comment"):
         check.expect_str("Comment", non_empty=False)
+    allowed = STATE_FIELDS[check.type]
     if not check.jsonata:
         check.path("InputPath", "path", nullable=True)
         check.path("OutputPath", "path", nullable=True)
@@ -353,20 +340,21 @@ def _check_common(check: StateCheck) -> None:
         if check.type != "Include":  # Include's Parameters are template arguments
             check.template("Parameters")
         check.template("ResultSelector")
-        if check.has("Assign") and check.expect_object("Assign"):
-            check_template(
-                check.report,
-                check.state["Assign"],
-                check.at("Assign"),
-                f"the Assign of state '{check.name}'",
-            )
-    elif check.has("Assign"):
-        check.expect_object("Assign")
-    if check.has("Arguments") and not is_jsonata(check.state["Arguments"]):
-        check.expect_object("Arguments", also=' or a JSONata expression "{% ... %}"')
-    if "Retry" in STATE_FIELDS[check.type] and check.has("Retry"):
+    else:
+        for name in check.state:
+            if name in JSONATA_VALUE_FIELDS and name in allowed:
+                check_jsonata_value(
+                    check.report, check.state[name], check.at(name), check.label(name), check.reads
+                )
+        if check.has("Arguments") and not is_jsonata(check.state["Arguments"]):
+            check.expect_object("Arguments", also=' or a JSONata expression "{% ... %}"')
+    if "Assign" in allowed and check.has("Assign"):
+        check.facts.assigns = check_assign(
+            check, check.state["Assign"], check.at("Assign"), f"state '{check.name}'"
+        )
+    if "Retry" in allowed and check.has("Retry"):
         check_retry(check)
-    if "Catch" in STATE_FIELDS[check.type] and check.has("Catch"):
+    if "Catch" in allowed and check.has("Catch"):
         check_catch(check)
     _check_agent_blocks(check)
 

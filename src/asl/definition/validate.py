@@ -22,6 +22,7 @@ from asl.language.errors import Diagnostic
 
 from .fields import (
     AGENT_TOP_LEVEL_FIELDS,
+    JSONATA,
     JSONPATH,
     MAX_STATE_NAME_LENGTH,
     QUERY_LANGUAGES,
@@ -30,6 +31,7 @@ from .fields import (
 from .load import Document
 from .locate import join
 from .report import Report, describe, did_you_mean, expect_int, unknown_hint
+from .scopes import Machine, check_variables
 from .states import Context, StateFacts, check_state
 
 # A member of a machine's States object: the top level, a branch or a Map processor.
@@ -92,9 +94,11 @@ class _Walk:
             self.report, self.agents, imports if isinstance(imports, dict) else None, language
         )
         self._check_duplicate_keys()
-        self._machine(data, "", "The workflow", top=True, module=data.get("Module") is True)
+        top = self._machine(data, "", "The workflow", top=True, module=data.get("Module") is True)
         self._check_targets()
         self._check_exports(data)
+        if top is not None:
+            check_variables(self.report, top)
 
     # --- the top level -----------------------------------------------------------------
 
@@ -178,8 +182,8 @@ class _Walk:
                 f'\'QueryLanguage\' must be "JSONPath" or "JSONata", got '
                 f"{describe(language)}{hint}",
             )
-            return JSONPATH
-        return str(language)
+        # Like AWS: only "JSONPath" (or no field) means JSONPath; any other value, JSONata.
+        return JSONPATH if language == JSONPATH else JSONATA
 
     def _check_string_map(self, data: dict[Any, Any], name: str, what: str) -> None:
         value = data.get(name)
@@ -261,7 +265,8 @@ class _Walk:
         top: bool = False,
         module: bool = False,
         fields: frozenset[str] = frozenset(),
-    ) -> None:
+    ) -> Machine | None:
+        """Check one (sub)machine and those nested in it; None when it has no states."""
         report = self.report
         if not isinstance(machine, dict):
             report.error(
@@ -269,7 +274,7 @@ class _Walk:
                 pointer,
                 f"{label} must be an object with StartAt and States, got {describe(machine)}",
             )
-            return
+            return None
         if not top:
             self._check_machine_fields(machine, pointer, label, fields)
         start = machine.get("StartAt")
@@ -296,7 +301,7 @@ class _Walk:
                 f"{label} has no 'States': add a \"States\" object that maps state names to states",
                 key=True,
             )
-            return
+            return None
         if not isinstance(states, dict):
             report.error(
                 "INVALID_TYPE",
@@ -305,19 +310,25 @@ class _Walk:
                 f"must be an object that maps state names to states, got "
                 f"{describe(states)}",
             )
-            return
+            return None
         if not states:
             report.error(
                 "INVALID_VALUE",
                 join(pointer, "States"),
                 f"{label} has no states: add at least one state to 'States'",
             )
-            return
+            return None
         names = frozenset(str(name) for name in states)
         all_facts = [
             self._state(str(name), state, join(pointer, "States", str(name)))
             for name, state in states.items()
         ]
+        checked = Machine(
+            pointer,
+            label,
+            start if isinstance(start, str) and start and not module else None,
+            {str(name): facts for name, facts in zip(states, all_facts, strict=True)},
+        )
         scope = _lower(label)
         referenced: set[str] = set()
         for facts in all_facts:
@@ -340,9 +351,12 @@ class _Walk:
                 f"state",
                 key=True,
             )
-        for facts in all_facts:
+        for name, facts in checked.states.items():
             for sub in facts.sub_machines:
-                self._machine(sub.machine, sub.pointer, sub.label, fields=sub.fields)
+                child = self._machine(sub.machine, sub.pointer, sub.label, fields=sub.fields)
+                if child is not None:
+                    checked.children.append((name, sub, child))
+        return checked
 
     def _state(self, name: str, state: Any, pointer: str) -> StateFacts:
         if not name:
@@ -381,7 +395,16 @@ class _Walk:
     ) -> None:
         for raw in machine:
             key = str(raw)
-            if key not in fields:
+            if key not in fields and key in TOP_LEVEL_FIELDS:
+                self.report.error(
+                    "UNSUPPORTED_FIELD",
+                    join(pointer, key),
+                    f"{label} cannot set '{key}': only the workflow's top level takes it "
+                    f"(a branch or processor has StartAt, States and Comment"
+                    f"{', and ProcessorConfig' if 'ProcessorConfig' in fields else ''})",
+                    key=True,
+                )
+            elif key not in fields:
                 hint = unknown_hint(key, fields)
                 self.report.warning(
                     "UNKNOWN_FIELD",

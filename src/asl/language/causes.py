@@ -12,6 +12,9 @@ Each function reproduces a message recorded from AWS Step Functions executions:
   field 'address.$' could not be found in the input '{"flagged":false}'`` (a ``.$``
   payload field; ``ErrorPath``/``CausePath`` use their field name). For a ``$$`` path
   the "input" AWS prints is the context object.
+  For a ``$name`` path (a workflow variable) the "input" is the variable's value: the
+  document the rest of the path ran on, as the context object is for ``$$`` (see
+  :func:`path_input`; not yet confirmed against a recorded AWS execution).
 * ``choice_path_cause``: ``Invalid path '$.jobs[0].done': The choice state's condition
   path references an invalid value.`` (no space before the colon, unlike the above).
 * ``result_path_cause``: ``Unable to apply ReferencePath $.partitioned to input
@@ -37,6 +40,7 @@ __all__ = [
     "no_results_cause",
     "parameter_path_cause",
     "path_failure_message",
+    "path_input",
     "result_path_cause",
     "state_error_prefix",
 ]
@@ -66,14 +70,14 @@ def json_for_cause(value: Any) -> str:
 def no_results_cause(path: Path, data: Any = _UNSET, context: Any = _UNSET) -> str:
     """``Invalid path '<text>' : <Jayway message>`` for a Path field that selected nothing.
 
-    Pass what the path ran on -- ``data``, or ``context`` for a ``$$`` path -- to get
+    Pass what the path ran on -- ``data``, or ``context`` for a ``$$`` or ``$name`` path -- to get
     Jayway's exact reason (e.g. ``Missing property in path $['a']`` when an intermediate
     member is absent); without it the wording for a missing last step is used.
     """
-    source = context if path.is_context else data
-    if source is _UNSET:
+    needs_context = path.is_context or path.variable is not None
+    if (context if needs_context else data) is _UNSET:
         return f"Invalid path '{path.text}' : No results for path: {path.normalized}"
-    failure = path.failure(source, source)
+    failure = path.failure(None if data is _UNSET else data, None if context is _UNSET else context)
     return f"Invalid path '{path.text}' : {path_failure_message(failure)}"
 
 
@@ -117,6 +121,21 @@ def parameter_path_cause(path_text: str, field: str, input_value: Any) -> str:
         f"The JSONPath '{path_text}' specified for the field '{field}' "
         f"could not be found in the input '{json_for_cause(input_value)}'"
     )
+
+
+def path_input(path: Path, data: Any, context: Any) -> Any:
+    """What AWS prints as "the input" of a path that selected nothing.
+
+    The state's data for ``$`` paths, the context object for ``$$`` paths, and the
+    variable's value for ``$name`` paths -- the state's data when the variable itself
+    is not set.
+    """
+    from asl.language.paths import NoResults
+
+    try:
+        return path.source(data, context)
+    except NoResults:
+        return data
 
 
 def choice_path_cause(path_text: str) -> str:

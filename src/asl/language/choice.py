@@ -10,6 +10,8 @@ The semantics are AWS Step Functions' as recorded on AWS:
 * a value of the wrong type never matches and never fails (``NumericEquals`` on a
   string, ``StringEquals`` on a number, ``BooleanEquals`` on ``0``); booleans are
   not numbers; ``1`` and ``1.0`` are the same number;
+* a ``Variable`` or ``*Path`` operand may read a workflow variable (``"$guess"``,
+  ``"$order.total"``); the runtime passes the visible ones in ``context[VARIABLES]``;
 * a ``Variable`` (or ``*Path`` operand) that selects nothing fails the state with
   ``States.Runtime``, except under ``IsPresent``, which exists to test exactly that;
   ``IsPresent`` is true for a field that is present with the value null;
@@ -93,15 +95,26 @@ class Rule:
     """A compiled Choice rule: ``evaluate`` tells whether the state's data matches it.
 
     ``uses_context`` says whether any path of the rule reads the context object
-    (``$$``), so the caller builds that object only when it is needed.
+    (``$$``), so the caller builds that object only when it is needed;
+    ``variables`` names the workflow variables its paths and intrinsics read
+    (``"Variable": "$guess"``), which the caller puts in ``context[VARIABLES]`` when
+    ``uses_variables``.
     """
 
-    __slots__ = ("_test", "source", "uses_context")
+    __slots__ = ("_test", "source", "uses_context", "uses_variables", "variables")
 
-    def __init__(self, test: Test, uses_context: bool, source: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        test: Test,
+        uses_context: bool,
+        source: Mapping[str, Any],
+        variables: frozenset[str] = frozenset(),
+    ) -> None:
         self._test = test
         self.uses_context = uses_context
         self.source = source
+        self.variables = variables
+        self.uses_variables = bool(variables)
 
     def evaluate(self, data: Any, context: Any = None, *, now: Now | None = None) -> bool:
         """True when ``data`` matches; ``now`` is the clock of relative timestamps (UTC now)."""
@@ -122,7 +135,7 @@ def compile_rule(raw: Mapping[str, Any], pointer: str) -> Rule:
     test = compiler.rule(raw, pointer, nested=False)
     if compiler.problems or test is None:
         raise ValidationError(compiler.problems)
-    return Rule(test, compiler.uses_context, raw)
+    return Rule(test, compiler.uses_context, raw, frozenset(compiler.variables))
 
 
 class _Compiler:
@@ -131,6 +144,7 @@ class _Compiler:
     def __init__(self) -> None:
         self.problems: list[Diagnostic] = []
         self.uses_context = False
+        self.variables: set[str] = set()
 
     def report(self, code: str, message: str, pointer: str) -> None:
         self.problems.append(Diagnostic(code, message, pointer, None, None))
@@ -281,6 +295,7 @@ class _Compiler:
             self.report("CHOICE_BAD_INTRINSIC", f"Variable.$ is not valid: {error.cause}", where)
             return None
         self.uses_context = self.uses_context or intrinsic.uses_context
+        self.variables.update(intrinsic.variables)
         evaluate: Fetch = intrinsic.evaluate
 
         def probe(data: Any, context: Any) -> bool:
@@ -308,6 +323,8 @@ class _Compiler:
             )
             return None
         self.uses_context = self.uses_context or path.is_context
+        if path.variable is not None:
+            self.variables.add(path.variable)
         return path
 
     def literal_predicate(

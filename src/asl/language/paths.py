@@ -29,6 +29,11 @@ semantics wherever they differ from RFC 9535:
   ``$["x"]`` and ``$..['x']`` are accepted. Leading/trailing whitespace is ignored;
   whitespace is allowed inside brackets and filters only.
 * ``$$`` addresses the context object (``$$`` alone is the whole object, as AWS allows).
+* ``$name`` reads the workflow variable ``name`` (``$name.a[0]``: the rest of the path
+  walks its value) from ``context[VARIABLES]``; ``Path.variable`` names it. Names are
+  Unicode identifiers (ID_Start, then ID_Continue) of at most 80 characters, and
+  ``states`` is reserved (AWS). Any path field may read a variable except ResultPath:
+  compile that with ``compile_reference_path(text, allow_variable=False)``.
 
 Causes: :class:`NoResults` carries nothing (raising it must stay cheap); the caller
 words the AWS cause with :mod:`asl.language.causes`, which asks :meth:`Path.failure`
@@ -45,13 +50,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, TypeAlias, assert_never
 
 from asl.language.errors import RESULT_PATH_MATCH_FAILURE, ASLError, PathError
+from asl.language.variables import VARIABLES
 
 __all__ = [
+    "MAX_VARIABLE_NAME",
+    "RESERVED_VARIABLES",
     "NoResults",
     "Path",
     "PathFailure",
     "compile_path",
     "compile_reference_path",
+    "is_variable_name",
 ]
 
 
@@ -60,6 +69,32 @@ class NoResults(Exception):
     callers word the AWS cause themselves, using Path.text / Path.normalized."""
 
     __slots__ = ()
+
+
+# ---------------------------------------------------------------- variable names
+
+MAX_VARIABLE_NAME: Final = 80
+RESERVED_VARIABLES: Final = frozenset(("states",))
+
+
+def is_variable_start(char: str) -> bool:
+    """Unicode ID_Start: Python's identifier start less the underscore it adds."""
+    return char != "_" and char.isidentifier()
+
+
+def is_variable_part(char: str) -> bool:
+    """Unicode ID_Continue (letters, digits, marks, connector punctuation such as ``_``)."""
+    return ("a" + char).isidentifier()
+
+
+def is_variable_name(name: str) -> bool:
+    """A name ``Assign`` may set: an identifier of 1 to 80 characters, not ``states``."""
+    return (
+        0 < len(name) <= MAX_VARIABLE_NAME
+        and is_variable_start(name[0])
+        and name.isidentifier()
+        and name not in RESERVED_VARIABLES
+    )
 
 
 # --------------------------------------------------------------------------- AST
@@ -205,19 +240,44 @@ class _Parser:
         self.pos += 1
 
     # -- paths
-    def path(self) -> tuple[bool, tuple[Segment, ...]]:
+    def path(self) -> tuple[bool, str | None, tuple[Segment, ...]]:
         if self.peek() != "$":
             raise self.fail("a path must start with '$'")
         self.pos += 1
         is_context = self.peek() == "$"
+        variable = None
         if is_context:
             self.pos += 1
+        elif self.pos < self.end and self.peek() not in ".[":
+            variable = self.variable_name()
         if self.pos < self.end and self.peek() not in ".[":
-            raise self.fail(f"expected '.' or '[' after '{'$$' if is_context else '$'}'")
+            root = "$$" if is_context else f"${variable}"
+            raise self.fail(f"expected '.' or '[' after '{root}'")
         segments = self.segments(in_filter=False)
         if self.pos < self.end:
             raise self.fail(f"unexpected character '{self.peek()}'")
-        return is_context, segments
+        return is_context, variable, segments
+
+    def variable_name(self) -> str:
+        """``$name``: a Unicode identifier (ID_Start, then ID_Continue), as AWS names variables."""
+        start = self.pos
+        char = self.peek()
+        if not is_variable_start(char):
+            if is_variable_part(char):
+                raise self.fail(f"a variable name must start with a letter, not '{char}'")
+            raise self.fail("expected '.', '[' or a variable name after '$'")
+        self.pos += 1
+        while self.pos < self.end and is_variable_part(self.text[self.pos]):
+            self.pos += 1
+        name = self.text[start : self.pos]
+        if len(name) > MAX_VARIABLE_NAME:
+            raise self.fail(f"a variable name has at most {MAX_VARIABLE_NAME} characters", start)
+        if name in RESERVED_VARIABLES:
+            raise self.fail(
+                f"'${name}' is reserved: JSONata states read it; JSONPath uses '$' and '$$'",
+                start,
+            )
+        return name
 
     def segments(self, in_filter: bool) -> tuple[Segment, ...]:
         found: list[Segment] = []
@@ -1000,10 +1060,16 @@ class Path:
     segments: tuple[Segment, ...] = field(repr=False)
     _run: Runner = field(repr=False)
     _keys: tuple[str | int, ...] | None = field(repr=False, default=None)  # Reference Path
+    variable: str | None = None
+    """The variable a ``$name...`` path reads (``"name"``); None for ``$`` and ``$$`` paths."""
 
     def evaluate(self, data: Any, context: Any = None) -> Any:
         """Definite path: the value (or :class:`NoResults`); indefinite path: a list."""
         return self._run(context if self.is_context else data)
+
+    def source(self, data: Any, context: Any = None) -> Any:
+        """The document the path runs on: ``data``, the context object, or the variable."""
+        return context if self.is_context else data
 
     def assign(self, data: Any, value: Any) -> Any:
         """ResultPath: a copy of ``data`` with ``value`` at this path (only the spine is copied).
@@ -1030,8 +1096,9 @@ class Path:
 
     def failure(self, data: Any, context: Any = None) -> PathFailure:
         """Replay the definite part of the path on ``data`` to say why it selected nothing."""
-        node = context if self.is_context else data
-        where = "$"
+        return self._replay(context if self.is_context else data, "$")
+
+    def _replay(self, node: Any, where: str) -> PathFailure:
         last = len(self.segments) - 1
         for i, segment in enumerate(self.segments):
             fragment = _fragment(segment)
@@ -1050,6 +1117,44 @@ class Path:
                 break
             where += fragment
         return PathFailure("no_results", self.normalized)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _VariablePath(Path):
+    """``$name``, ``$name.a[0]``...: the rest of the path walks the variable's value.
+
+    The runtime puts the visible variables in ``context[VARIABLES]``. A variable that
+    is not set selects nothing (:class:`NoResults`), like a missing member; inside
+    the value, ``$`` of a filter is the variable's value, as if it were the document.
+    """
+
+    def evaluate(self, data: Any, context: Any = None) -> Any:
+        try:
+            value = context[VARIABLES][self.variable]
+        except (KeyError, TypeError):
+            raise NoResults from None
+        return self._run(value)
+
+    def source(self, data: Any, context: Any = None) -> Any:
+        try:
+            return context[VARIABLES][self.variable]
+        except (KeyError, TypeError):
+            raise NoResults from None
+
+    def assign(self, data: Any, value: Any) -> Any:
+        raise PathError(self.text, _NO_VARIABLE_RESULT_PATH)
+
+    def failure(self, data: Any, context: Any = None) -> PathFailure:
+        try:
+            value = self.source(data, context)
+        except NoResults:
+            return PathFailure("no_results", self.normalized)
+        return self._replay(value, f"${self.variable}")
+
+
+_NO_VARIABLE_RESULT_PATH: Final = (
+    "a ResultPath cannot address a variable; set variables with Assign"
+)
 
 
 def _failure_at(
@@ -1114,15 +1219,17 @@ def _copied(node: Any, key: Any) -> Any:
 
 
 def _build(text: str) -> Path:
-    is_context, segments = _Parser(text).path()
+    is_context, variable, segments = _Parser(text).path()
     last = len(segments) - 1
     definite = all(_is_definite(s, i == last) for i, s in enumerate(segments))
-    normalized = "$" + "".join(_fragment(s) for s in segments)
+    root = "$" if variable is None else f"${variable}"
+    normalized = root + "".join(_fragment(s) for s in segments)
     run = _definite_runner(segments) if definite else _indefinite_runner(segments)
     keys = None
     if all(isinstance(s, Name | Index) for s in segments):
         keys = tuple(s.name if isinstance(s, Name) else s.index for s in segments)  # type: ignore[union-attr]
-    return Path(text, normalized, is_context, definite, segments, run, keys)
+    kind = Path if variable is None else _VariablePath
+    return kind(text, normalized, is_context, definite, segments, run, keys, variable)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1150,8 +1257,16 @@ def compile_path(text: str) -> Path:
     return _compile_any(text)
 
 
-def compile_reference_path(text: str) -> Path:
-    """A Reference Path: names and single indices only, so it selects at most one node."""
+def compile_reference_path(text: str, *, allow_variable: bool = True) -> Path:
+    """A Reference Path: names and single indices only, so it selects at most one node.
+
+    ``$name...`` reads a variable, which AWS allows in every Reference Path field but
+    ``ResultPath`` (a place in the state's data, not a value): compile a ResultPath
+    with ``allow_variable=False``.
+    """
     if not isinstance(text, str):
         raise PathError(repr(text), "a path must be a string")
-    return _compile_reference(text)
+    path = _compile_reference(text)
+    if path.variable is not None and not allow_variable:
+        raise PathError(text, _NO_VARIABLE_RESULT_PATH, 1)
+    return path

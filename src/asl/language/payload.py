@@ -1,10 +1,11 @@
 """Payload templates: ``Parameters``, ``ResultSelector`` and ``ItemSelector``.
 
 Keys ending in ``.$`` take their value from a path (``$.x``), the context
-object (``$$.x``) or an intrinsic call (``States.Format(...)``) and lose the
-suffix; every other value is copied as written, nested objects and arrays
-included. Each evaluation builds fresh containers, so no two outputs share
-mutable state.
+object (``$$.x``), a workflow variable (``$name``, ``$name.x``) or an intrinsic
+call (``States.Format(...)``) and lose the suffix; every other value is copied
+as written, nested objects and arrays included. Each evaluation builds fresh
+containers, so no two outputs share mutable state. The JSONPath form of
+``Assign`` is the same template syntax.
 
 A template is compiled twice. The fast form is one generated function whose
 body is a single dict/list display (``{K0: P0(d, c), K1: V1}``): no call per
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asl.language.causes import parameter_path_cause
+from asl.language.causes import parameter_path_cause, path_input
 from asl.language.errors import RUNTIME, ASLError
 from asl.language.intrinsics import compile_intrinsic, is_intrinsic
 from asl.language.paths import NoResults, Path, compile_path
@@ -30,25 +31,50 @@ _GENERATED_DEPTH_LIMIT = 40
 
 
 class Payload:
-    """A compiled template: ``evaluate(data, context)`` builds the value."""
+    """A compiled template: ``evaluate(data, context)`` builds the value.
 
-    __slots__ = ("evaluate", "template", "uses_context")
+    ``uses_context`` says whether a path or intrinsic reads the context object
+    (``$$``); ``variables`` names the workflow variables it reads (``$name``), and
+    ``uses_variables`` whether there is any: the caller then puts them in
+    ``context[VARIABLES]``.
+    """
 
-    def __init__(self, template: Any, evaluate: Evaluator, uses_context: bool) -> None:
+    __slots__ = ("evaluate", "template", "uses_context", "uses_variables", "variables")
+
+    def __init__(
+        self,
+        template: Any,
+        evaluate: Evaluator,
+        uses_context: bool,
+        variables: frozenset[str] = frozenset(),
+    ) -> None:
         self.template = template
         self.evaluate = evaluate
         self.uses_context = uses_context
+        self.variables = variables
+        self.uses_variables = bool(variables)
+
+
+class _Reads:
+    """What the ``.$`` values of a template read, gathered while compiling it."""
+
+    __slots__ = ("context", "variables")
+
+    def __init__(self) -> None:
+        self.context = False
+        self.variables: set[str] = set()
 
 
 def compile_payload(template: Any) -> Payload:
     """Compile a template; raises PathError / IntrinsicError for a bad ``.$`` value."""
-    uses_context = [False]
-    slow = _compile(template, uses_context)
+    reads = _Reads()
+    slow = _compile(template, reads)
+    variables = frozenset(reads.variables)
     generator = _Generator()
     try:
         expression = generator.expression(template, 0)
     except _TooLarge:
-        return Payload(template, slow, uses_context[0])
+        return Payload(template, slow, reads.context, variables)
     namespace = generator.namespace
     namespace["NoResults"] = NoResults
     namespace["slow"] = slow  # raises the error that names the field
@@ -58,7 +84,7 @@ def compile_payload(template: Any) -> Payload:
     exec(  # the source holds generated names only, never document text
         compile(f"def build(d, c):\n    {body}\n", "<payload>", "exec"), namespace
     )
-    return Payload(template, namespace["build"], uses_context[0])
+    return Payload(template, namespace["build"], reads.context, variables)
 
 
 class _TooLarge(Exception):
@@ -101,22 +127,22 @@ class _Generator:
         return f"{self.name(compile_path(text).evaluate)}(d, c)"
 
 
-def _compile(node: Any, uses_context: list[bool]) -> Evaluator:
+def _compile(node: Any, reads: _Reads) -> Evaluator:
     if isinstance(node, dict):
-        return _compile_object(node, uses_context)
+        return _compile_object(node, reads)
     if isinstance(node, list):
-        items = [_compile(item, uses_context) for item in node]
+        items = [_compile(item, reads) for item in node]
         return lambda data, context: [item(data, context) for item in items]
     return lambda data, context: node
 
 
-def _compile_object(node: dict[str, Any], uses_context: list[bool]) -> Evaluator:
+def _compile_object(node: dict[str, Any], reads: _Reads) -> Evaluator:
     fields: list[tuple[str, Evaluator]] = []
     for key, value in node.items():
         if key.endswith(".$") and isinstance(value, str):
-            fields.append((key[:-2], _compile_dynamic(key, value, uses_context)))
+            fields.append((key[:-2], _compile_dynamic(key, value, reads)))
         else:
-            fields.append((key, _compile(value, uses_context)))
+            fields.append((key, _compile(value, reads)))
 
     def build(data: Any, context: Any) -> dict[str, Any]:
         return {key: value(data, context) for key, value in fields}
@@ -124,14 +150,17 @@ def _compile_object(node: dict[str, Any], uses_context: list[bool]) -> Evaluator
     return build
 
 
-def _compile_dynamic(key: str, text: str, uses_context: list[bool]) -> Evaluator:
+def _compile_dynamic(key: str, text: str, reads: _Reads) -> Evaluator:
     if is_intrinsic(text):
         intrinsic = compile_intrinsic(text)
-        uses_context[0] = uses_context[0] or intrinsic.uses_context
+        reads.context = reads.context or intrinsic.uses_context
+        reads.variables.update(intrinsic.variables)
         return intrinsic.evaluate
     path = compile_path(text)
     if path.is_context:
-        uses_context[0] = True
+        reads.context = True
+    if path.variable is not None:
+        reads.variables.add(path.variable)
     return _path_field(key, path)
 
 
@@ -142,7 +171,7 @@ def _path_field(key: str, path: Path) -> Evaluator:
         try:
             return evaluate(data, context)
         except NoResults:
-            source = context if path.is_context else data
+            source = path_input(path, data, context)
             raise ASLError(RUNTIME, parameter_path_cause(path.text, key, source)) from None
 
     return value

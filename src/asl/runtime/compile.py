@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from asl.language.errors import ASLError
+from asl.runtime.flow import language_of
 from asl.runtime.machine import StateMachine
 from asl.runtime.states.base import State
 from asl.runtime.states.choice import ChoiceState
@@ -26,21 +27,27 @@ SIMPLE_STATES: dict[str, type[State]] = {
 }
 
 
-def compile_state(name: str, raw: dict[str, Any]) -> State:
+def compile_state(name: str, raw: dict[str, Any], language: str = "JSONPath") -> State:
+    """One state; ``language`` is the workflow's QueryLanguage (a state may override it)."""
     kind = raw.get("Type")
     simple = SIMPLE_STATES.get(kind)  # type: ignore[arg-type]
     if simple is not None:
-        return simple(name, raw)
+        return simple(name, raw, language)
     if kind == "Map":
         processor = raw.get("ItemProcessor") or raw["Iterator"]
-        return MapState(name, raw, compile_machine(processor))
+        return MapState(name, raw, compile_machine(processor, language), language)
     if kind == "Parallel":
-        return ParallelState(name, raw, [compile_machine(branch) for branch in raw["Branches"]])
+        branches = [compile_machine(branch, language) for branch in raw["Branches"]]
+        return ParallelState(name, raw, branches, language)
     raise ASLError(
         "States.Runtime",
         f"State '{name}' has Type '{kind}', which this version of the engine cannot run yet",
     )
 
 
-def compile_machine(raw: dict[str, Any]) -> StateMachine:
-    return StateMachine(raw, compile_state)
+def compile_machine(raw: dict[str, Any], language: str | None = None) -> StateMachine:
+    """A workflow (``language`` from its QueryLanguage) or a Map/Parallel sub-machine."""
+    if language is None:
+        language = language_of(raw, "JSONPath")
+    chosen = language
+    return StateMachine(raw, lambda name, state: compile_state(name, state, chosen))

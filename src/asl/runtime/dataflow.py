@@ -8,10 +8,10 @@ ResultPath.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from asl.language.causes import no_results_cause
+from asl.language.causes import no_results_cause, state_error_prefix
 from asl.language.errors import RUNTIME, ASLError
 from asl.language.paths import NoResults, Path, compile_path, compile_reference_path
 
@@ -21,12 +21,17 @@ ResultApplier = Callable[[Any, Any], Any]
 _MISSING = object()
 
 
+def located(error: ASLError, state: str, entered_event: int) -> ASLError:
+    """The same error with AWS's prefix naming the state and its entered event."""
+    return ASLError(error.error, state_error_prefix(state, entered_event) + error.cause)
+
+
 def no_results(path: Path, data: Any, context: Any = None) -> ASLError:
     """AWS's error for a Path field (InputPath, OutputPath, ItemsPath...) that selects nothing."""
     return ASLError(RUNTIME, no_results_cause(path, data, context))
 
 
-def compile_selector(raw: dict[str, Any], field: str) -> Selector | None:
+def compile_selector(raw: Mapping[str, Any], field: str) -> Selector | None:
     """InputPath / OutputPath: None when absent (identity), else ``f(data, context)``."""
     text = raw.get(field, _MISSING)
     if text is _MISSING or text == "$":
@@ -48,11 +53,11 @@ def path_selector(path: Path) -> Selector:
     return select
 
 
-def compile_result_path(raw: dict[str, Any], field: str = "ResultPath") -> ResultApplier | None:
+def compile_result_path(raw: Mapping[str, Any], field: str = "ResultPath") -> ResultApplier | None:
     """ResultPath: None when the result replaces the input, else ``f(raw_input, result)``."""
     text = raw.get(field, _MISSING)
     if text is _MISSING or text == "$":
         return None
     if text is None:
         return lambda state_input, result: state_input
-    return compile_reference_path(text).assign
+    return compile_reference_path(text, allow_variable=False).assign

@@ -16,6 +16,7 @@ from typing import Any
 
 from asl.language.errors import RUNTIME, ASLError
 from asl.runtime.execution import Execution, Scope
+from asl.runtime.flow import FULL_CONTEXT
 from asl.runtime.payload_size import check_payload
 from asl.runtime.states.base import State
 
@@ -25,13 +26,16 @@ logger = logging.getLogger("asl.hooks")
 class StateMachine:
     """``StartAt`` and the compiled ``States`` of a workflow or of a Map/Parallel branch."""
 
-    __slots__ = ("is_sync", "reads_context", "start_at", "states")
+    __slots__ = ("assigns", "is_sync", "reads_context", "start_at", "states")
 
     def __init__(self, raw: dict[str, Any], build: Callable[[str, dict[str, Any]], State]) -> None:
         self.start_at: str = raw["StartAt"]
         self.states = {name: build(name, state) for name, state in raw["States"].items()}
         self.is_sync = all(state.is_sync for state in self.states.values())
-        self.reads_context = any(state.needs_context for state in self.states.values())
+        self.reads_context = any(
+            state.context_mode == FULL_CONTEXT for state in self.states.values()
+        )
+        self.assigns = any(state.assigns for state in self.states.values())
 
 
 async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:

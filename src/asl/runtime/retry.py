@@ -14,7 +14,8 @@ from typing import Any
 
 from asl.language import errors as names
 from asl.language.errors import ASLError
-from asl.runtime.dataflow import ResultApplier, compile_result_path
+from asl.runtime.dataflow import ResultApplier, compile_result_path, located
+from asl.runtime.flow import Finish, Named, jsonata_template, jsonpath_assigner, plain, variables_of
 
 _TIMEOUTS = frozenset({names.TIMEOUT, names.HEARTBEAT_TIMEOUT})
 _NEVER_CAUGHT = frozenset({names.RUNTIME})
@@ -60,12 +61,65 @@ class Retrier:
 
 
 class Catcher:
-    __slots__ = ("error_equals", "next", "result_path")
+    """One Catch entry: which errors, where to go, and what the output becomes.
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    JSONPath: the error object goes to ``ResultPath`` (default ``$``) of the
+    state input, and ``Assign`` sees it as ``$``. JSONata: ``Output`` (default
+    ``$states.errorOutput``) and ``Assign`` see ``$states.errorOutput``.
+    """
+
+    __slots__ = ("context_mode", "error_equals", "finish", "next", "result_path")
+
+    def __init__(self, raw: dict[str, Any], jsonata: bool) -> None:
         self.error_equals = frozenset(raw["ErrorEquals"])
         self.next: str = raw["Next"]
-        self.result_path: ResultApplier | None = compile_result_path(raw)
+        self.result_path: ResultApplier | None = None
+        self.finish: Finish | None = None
+        if jsonata:
+            output, output_mode = jsonata_template(raw, "Output")
+            assign, assign_mode = jsonata_template(raw, "Assign")
+            self.finish = _error_finish(output, assign)
+            self.context_mode = max(output_mode, assign_mode)
+        else:
+            self.result_path = compile_result_path(raw)
+            assigner, self.context_mode = jsonpath_assigner(raw)
+            if assigner is not None:
+                values_of = assigner
+
+                def finish(state_input: Any, error: Any, context: Any) -> Any:
+                    values = values_of(state_input, error, context)
+                    output = (
+                        error if self.result_path is None else self.result_path(state_input, error)
+                    )
+                    context.variables.update(values)
+                    return output
+
+                self.finish = finish
+
+    def output(self, state_input: Any, error: dict[str, Any], context: Any) -> Any:
+        if self.finish is not None:
+            return self.finish(state_input, error, context)
+        if self.result_path is not None:
+            return self.result_path(state_input, error)
+        return error
+
+
+def _error_finish(output: Named | None, assign: Named | None) -> Finish | None:
+    if output is None and assign is None:
+        return None
+    shape = output.evaluate if output is not None else None
+    values_of = assign.evaluate if assign is not None else None
+
+    def finish(state_input: Any, error: Any, context: Any) -> Any:
+        states = {"input": state_input, "errorOutput": error, "context": plain(context)}
+        variables = variables_of(context)
+        values = values_of(states, variables) if values_of is not None else None
+        result = shape(states, variables) if shape is not None else error
+        if values is not None:
+            context.variables.update(values)
+        return result
+
+    return finish
 
 
 def error_output(error: ASLError) -> dict[str, Any]:
@@ -79,11 +133,12 @@ def error_output(error: ASLError) -> dict[str, Any]:
 class ErrorHandling:
     """A state's Retry and Catch lists."""
 
-    __slots__ = ("catchers", "retriers")
+    __slots__ = ("catchers", "context_mode", "retriers")
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], jsonata: bool = False) -> None:
         self.retriers: Sequence[Retrier] = [Retrier(r) for r in raw.get("Retry", ())]
-        self.catchers: Sequence[Catcher] = [Catcher(c) for c in raw.get("Catch", ())]
+        self.catchers: Sequence[Catcher] = [Catcher(c, jsonata) for c in raw.get("Catch", ())]
+        self.context_mode = max((c.context_mode for c in self.catchers), default=0)
 
     def retry_delay(self, error: ASLError, attempts: list[int]) -> float | None:
         """The delay before retrying, or None when no retrier allows another attempt."""
@@ -96,12 +151,15 @@ class ErrorHandling:
                 return delay
         return None
 
-    def catch(self, error: ASLError, state_input: Any) -> tuple[Any, str] | None:
+    def catch(
+        self, error: ASLError, state_input: Any, context: Any, state: str, entered: int
+    ) -> tuple[Any, str] | None:
         """The output and next state of the first matching catcher, or None."""
         for catcher in self.catchers:
             if error_matches(catcher.error_equals, error.error):
-                output = error_output(error)
-                if catcher.result_path is not None:
-                    output = catcher.result_path(state_input, output)
+                try:
+                    output = catcher.output(state_input, error_output(error), context)
+                except ASLError as failure:
+                    raise located(failure, state, entered) from None
                 return output, catcher.next
         return None

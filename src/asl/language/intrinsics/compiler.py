@@ -46,13 +46,20 @@ class Intrinsic:
     """A compiled intrinsic call; ``evaluate(data, context)`` runs it.
 
     ``evaluate`` raises :class:`ASLError` ``States.Runtime`` with AWS's cause
-    when an argument is missing or unusable.
+    when an argument is missing or unusable. ``variables`` names the workflow
+    variables its arguments read (``States.Format('{}', $name)``); the caller
+    puts them in ``context[VARIABLES]`` when ``uses_variables``.
     """
 
     text: str
     uses_context: bool
     evaluate: Evaluator = field(repr=False, compare=False)
     tree: Call = field(repr=False, compare=False)
+    variables: frozenset[str] = frozenset()
+
+    @property
+    def uses_variables(self) -> bool:
+        return bool(self.variables)
 
 
 def is_intrinsic(text: str) -> bool:
@@ -70,7 +77,9 @@ def _compile_cached(text: str) -> Intrinsic:
     tree = parse(text, FUNCTIONS.__contains__)
     compiler = _Compiler(text)
     root, _ = compiler.call(tree)
-    return Intrinsic(text, compiler.uses_context, _top_level(text, root), tree)
+    return Intrinsic(
+        text, compiler.uses_context, _top_level(text, root), tree, frozenset(compiler.variables)
+    )
 
 
 def _top_level(text: str, root: Closure) -> Evaluator:
@@ -89,6 +98,7 @@ class _Compiler:
     def __init__(self, text: str) -> None:
         self.text = text
         self.uses_context = False
+        self.variables: set[str] = set()
 
     def argument(self, node: Argument) -> tuple[Closure, object]:
         match node:
@@ -108,8 +118,11 @@ class _Compiler:
     def path(self, path: Path, missing_is_null: bool) -> Closure:
         if path.is_context:
             self.uses_context = True
+        if path.variable is not None:
+            self.variables.add(path.variable)
         evaluate = path.evaluate
-        # A missing $$ path is reported against the state input, written with one $.
+        # A missing $$ path is reported against the state input, written with one $;
+        # so is a missing $name path (or a member missing below it), written as is.
         field_text = path.text[1:] if path.is_context else path.text
 
         def value(data: Any, context: Any) -> Any:

@@ -1,11 +1,10 @@
-"""What every state type shares: transitions and the JSONPath data-flow pipeline.
+"""What every state type shares: transitions and the data-flow pipeline.
 
-The order is AWS's: InputPath → Parameters → (the state's work) →
-ResultSelector → ResultPath → OutputPath. A state type declares which of
-these fields it has; the pipeline functions here apply them, so no state
-re-implements data flow. Errors raised by data flow are located the way AWS
-locates them ("An error occurred while executing the state 'X' (entered at
-the event id #N). ...").
+A state type declares which data-flow fields it has; :mod:`asl.runtime.flow`
+compiles them for the state's query language, so no state re-implements
+data flow. Errors raised by data flow are located the way AWS locates them
+("An error occurred while executing the state 'X' (entered at the event id
+#N). ...").
 """
 
 from __future__ import annotations
@@ -14,67 +13,21 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from asl.language.errors import ASLError
-from asl.language.payload import Payload, compile_payload
-from asl.runtime.dataflow import (
-    ResultApplier,
-    Selector,
-    compile_result_path,
-    compile_selector,
-)
+from asl.runtime.dataflow import located
 from asl.runtime.execution import Scope
+from asl.runtime.flow import (
+    FULL_CONTEXT,
+    VARIABLES_ONLY,
+    jsonata_flow,
+    jsonpath_flow,
+    language_of,
+)
 from asl.runtime.retry import ErrorHandling
 
 Transition = tuple[Any, str | None]
 """A state's output and the name of the next state (None: the machine ends)."""
 
-
-def located(error: ASLError, state: str, entered_event: int) -> ASLError:
-    """The same error with AWS's prefix naming the state and its entered event."""
-    prefix = (
-        f"An error occurred while executing the state '{state}' "
-        f"(entered at the event id #{entered_event}). "
-    )
-    return ASLError(error.error, prefix + error.cause)
-
-
-def _reads_context(raw: dict[str, Any], fields: tuple[str, ...]) -> bool:
-    return any(isinstance(raw.get(f), str) and raw[f].startswith("$$") for f in fields)
-
-
-Prepare = Callable[[Any, Any], Any]
-Finish = Callable[[Any, Any, Any], Any]
-Step = Callable[[Any, Scope, int], "Transition"]
-
-
-def compose_prepare(input_path: Selector | None, parameters: Payload | None) -> Prepare | None:
-    """InputPath then Parameters as one function; None when both are absent."""
-    if parameters is None:
-        return input_path
-    build = parameters.evaluate
-    if input_path is None:
-        return build
-    select = input_path
-    return lambda data, context: build(select(data, context), context)
-
-
-def compose_finish(
-    selector: Payload | None, result_path: ResultApplier | None, output_path: Selector | None
-) -> Finish | None:
-    """ResultSelector, ResultPath then OutputPath as one function; None when all are absent."""
-    if selector is None and result_path is None and output_path is None:
-        return None
-    shape = selector.evaluate if selector is not None else None
-
-    def finish(state_input: Any, result: Any, context: Any) -> Any:
-        if shape is not None:
-            result = shape(result, context)
-        if result_path is not None:
-            result = result_path(state_input, result)
-        if output_path is not None:
-            result = output_path(result, context)
-        return result
-
-    return finish
+Step = Callable[[Any, Scope, int], Transition]
 
 
 class State:
@@ -83,39 +36,47 @@ class State:
     Synchronous states provide ``step`` (often a closure specialised for the
     fields the state actually has, built once: the per-transition cost is
     what the engine's speed is made of); the others override ``run``.
+    ``language`` is the state's query language: its own ``QueryLanguage`` or
+    the workflow's.
     """
 
     type: ClassVar[str]
     is_sync: ClassVar[bool] = True
     entered_event: ClassVar[str]
     exited_event: ClassVar[str | None]
-    has_parameters: ClassVar[bool] = False
+    has_parameters: ClassVar[bool] = False  # Parameters (JSONPath) / Arguments (JSONata)
     has_result: ClassVar[bool] = False  # ResultSelector / ResultPath
     step: Step
 
-    def __init__(self, name: str, raw: dict[str, Any]) -> None:
+    def __init__(self, name: str, raw: dict[str, Any], language: str = "JSONPath") -> None:
         self.name = name
         self.next: str | None = raw.get("Next")
-        input_path = compile_selector(raw, "InputPath")
-        output_path = compile_selector(raw, "OutputPath")
-        parameters: Payload | None = None
-        result_selector: Payload | None = None
-        result_path: ResultApplier | None = None
-        needs_context = _reads_context(raw, ("InputPath", "OutputPath"))
-        if self.has_parameters and "Parameters" in raw:
-            parameters = compile_payload(raw["Parameters"])
-            needs_context = needs_context or parameters.uses_context
-        if self.has_result:
-            if "ResultSelector" in raw:
-                result_selector = compile_payload(raw["ResultSelector"])
-                needs_context = needs_context or result_selector.uses_context
-            result_path = compile_result_path(raw)
-        self.needs_context = needs_context
-        self.prepare_fn = compose_prepare(input_path, parameters)
-        self.finish_fn = compose_finish(result_selector, result_path, output_path)
+        self.jsonata = language_of(raw, language) == "JSONata"
+        flow = (
+            jsonata_flow(raw, self.has_parameters)
+            if self.jsonata
+            else jsonpath_flow(raw, self.has_parameters, self.has_result)
+        )
+        self.prepare_fn = flow.prepare
+        self.finish_fn = flow.finish
+        self.context_mode = flow.context_mode
+        self.assigns = "Assign" in raw
+
+    def needs(self, mode: int) -> None:
+        """Widen what the state's context must hold (a state type's own fields)."""
+        self.context_mode = max(self.context_mode, mode)
+
+    def environment(self, scope: Scope, entered: int, retry_count: int | None = None) -> Any:
+        """The context object the state's expressions read, or None when they read none."""
+        mode = self.context_mode
+        if mode == FULL_CONTEXT:
+            return scope.context_object(self.name, entered, retry_count)
+        if mode == VARIABLES_ONLY:
+            return scope.variables_only()
+        return None
 
     def prepare(self, data: Any, context: Any, entered: int) -> Any:
-        """InputPath, then Parameters: the effective input of the state's work."""
+        """The effective input of the state's work (InputPath+Parameters, or Arguments)."""
         if self.prepare_fn is None:
             return data
         try:
@@ -124,7 +85,7 @@ class State:
             raise located(error, self.name, entered) from None
 
     def finish(self, state_input: Any, result: Any, context: Any, entered: int) -> Any:
-        """ResultSelector, ResultPath (into the raw input), then OutputPath."""
+        """The output (ResultSelector, ResultPath, OutputPath, or Output) and the Assign."""
         if self.finish_fn is None:
             return result
         try:
@@ -149,9 +110,10 @@ class RecoverableState(State):
     has_parameters = True
     has_result = True
 
-    def __init__(self, name: str, raw: dict[str, Any]) -> None:
-        super().__init__(name, raw)
-        self.handling = ErrorHandling(raw)
+    def __init__(self, name: str, raw: dict[str, Any], language: str = "JSONPath") -> None:
+        super().__init__(name, raw, language)
+        self.handling = ErrorHandling(raw, self.jsonata)
+        self.needs(self.handling.context_mode)
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         raise NotImplementedError
@@ -179,7 +141,9 @@ class RecoverableState(State):
                 return await self.attempt(data, scope, entered, retry_count), self.next
             except ASLError as again:
                 error = again
-        caught = handling.catch(error, data)
+        caught = handling.catch(
+            error, data, self.environment(scope, entered, retry_count), self.name, entered
+        )
         if caught is None:
             raise error
         if error.details is not None:

@@ -1,7 +1,8 @@
 """The Fail state: stops the machine with an error and cause, fixed or computed.
 
 ``ErrorPath`` and ``CausePath`` may be a reference path or an intrinsic call,
-evaluated on the state's raw input.
+evaluated on the state's raw input; in JSONata ``Error`` and ``Cause`` may be
+expressions.
 """
 
 from __future__ import annotations
@@ -9,12 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asl.language.causes import parameter_path_cause
+from asl.language.causes import parameter_path_cause, path_input
 from asl.language.errors import RUNTIME, ASLError
 from asl.language.intrinsics import compile_intrinsic, is_intrinsic
 from asl.language.paths import NoResults, compile_reference_path
+from asl.runtime.dataflow import located
 from asl.runtime.execution import Scope
-from asl.runtime.states.base import State, Transition, located
+from asl.runtime.flow import (
+    FULL_CONTEXT,
+    NO_CONTEXT,
+    VARIABLES_ONLY,
+    jsonata_template,
+    path_text_mode,
+    plain,
+    variables_of,
+)
+from asl.runtime.states.base import State, Transition
 
 Resolver = Callable[[Any, Any], Any]
 
@@ -23,25 +34,38 @@ class FailError(ASLError):
     """The error a Fail state ends its machine with."""
 
 
-def _resolver(raw: dict[str, Any], field: str) -> tuple[Resolver | None, bool]:
+def _resolver(raw: dict[str, Any], field: str, jsonata: bool) -> tuple[Resolver | None, int]:
+    """How to compute Error or Cause, and what context that needs."""
+    fixed = raw.get(field)
+    if jsonata:
+        if fixed is None:
+            return None, NO_CONTEXT
+        template, mode = jsonata_template(raw, field)
+        assert template is not None
+        build = template.evaluate
+        return (
+            lambda data, context: build(
+                {"input": data, "context": plain(context)}, variables_of(context)
+            )
+        ), mode
     text = raw.get(field + "Path")
     if not isinstance(text, str):
-        fixed = raw.get(field)
-        return (lambda data, context: fixed) if fixed is not None else None, False
+        return ((lambda data, context: fixed) if fixed is not None else None), NO_CONTEXT
     if is_intrinsic(text):
         intrinsic = compile_intrinsic(text)
-        return intrinsic.evaluate, intrinsic.uses_context
+        if intrinsic.uses_context:
+            return intrinsic.evaluate, FULL_CONTEXT
+        return intrinsic.evaluate, VARIABLES_ONLY if intrinsic.uses_variables else NO_CONTEXT
     path = compile_reference_path(text)
 
     def select(data: Any, context: Any) -> Any:
         try:
             return path.evaluate(data, context)
         except NoResults:
-            source = context if path.is_context else data
-            cause = parameter_path_cause(path.text, field + "Path", source)
+            cause = parameter_path_cause(path.text, field + "Path", path_input(path, data, context))
             raise ASLError(RUNTIME, cause) from None
 
-    return select, path.is_context
+    return select, path_text_mode(text)
 
 
 class FailState(State):
@@ -49,27 +73,28 @@ class FailState(State):
     entered_event = "FailStateEntered"
     exited_event = None
 
-    def __init__(self, name: str, raw: dict[str, Any]) -> None:
-        super().__init__(name, raw)
-        self.error, error_context = _resolver(raw, "Error")
-        self.cause, cause_context = _resolver(raw, "Cause")
-        self.needs_context = error_context or cause_context
+    def __init__(self, name: str, raw: dict[str, Any], language: str = "JSONPath") -> None:
+        super().__init__(name, raw, language)
+        self.error, error_mode = _resolver(raw, "Error", self.jsonata)
+        self.cause, cause_mode = _resolver(raw, "Cause", self.jsonata)
+        self.context_mode = max(error_mode, cause_mode)
         self.step = self._step
 
     def _step(self, data: Any, scope: Scope, entered: int) -> Transition:
-        context = scope.context_object(self.name, entered) if self.needs_context else None
+        context = self.environment(scope, entered)
         try:
             error = self.error(data, context) if self.error else None
             cause = self.cause(data, context) if self.cause else None
         except ASLError as failure:
             raise located(failure, self.name, entered) from None
-        for field, value in (("ErrorPath", error), ("CausePath", cause)):
+        for field, value in (("Error", error), ("Cause", cause)):
             if value is not None and not isinstance(value, str):
+                kind = field if self.jsonata else field + "Path"
                 raise located(
                     ASLError(
-                        "States.Runtime",
-                        f"The {field} of a Fail state must select a "
-                        f"string, got {type(value).__name__}",
+                        RUNTIME,
+                        f"The {kind} of a Fail state must give a string, "
+                        f"got {type(value).__name__}",
                     ),
                     self.name,
                     entered,

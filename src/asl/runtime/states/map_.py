@@ -11,43 +11,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from asl.language.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, ASLError
-from asl.language.paths import NoResults, Path, compile_reference_path
+from asl.language.errors import (
+    EXCEED_TOLERATED_FAILURE_THRESHOLD,
+    QUERY_EVALUATION_ERROR,
+    RUNTIME,
+    ASLError,
+)
+from asl.language.jsonata import compile_template
 from asl.language.payload import Payload, compile_payload
 from asl.runtime.concurrent import run_all
-from asl.runtime.dataflow import compile_selector, no_results
+from asl.runtime.dataflow import compile_selector, located
 from asl.runtime.execution import Scope
+from asl.runtime.flow import (
+    FULL_CONTEXT,
+    NO_CONTEXT,
+    VARIABLES_ONLY,
+    Named,
+    jsonata_template,
+    path_text_mode,
+    plain,
+    variables_of,
+)
 from asl.runtime.machine import StateMachine, run_machine, sync_runner
 from asl.runtime.retry import error_output
-from asl.runtime.states.base import RecoverableState, failure, located
-
-
-class _Setting:
-    """A number given directly (``Field``) or read from the input (``FieldPath``)."""
-
-    __slots__ = ("default", "field", "path", "value")
-
-    def __init__(self, raw: dict[str, Any], field: str, default: float | None) -> None:
-        self.field = field
-        self.default = default
-        self.value = raw.get(field)
-        path = raw.get(field + "Path")
-        self.path: Path | None = compile_reference_path(path) if isinstance(path, str) else None
-
-    def resolve(self, data: Any, context: Any) -> float | None:
-        if self.path is None:
-            return self.default if self.value is None else self.value
-        try:
-            value = self.path.evaluate(data, context)
-        except NoResults:
-            raise no_results(self.path, data, context) from None
-        if type(value) not in (int, float) or value < 0:
-            raise ASLError(
-                RUNTIME,
-                f'The {self.field}Path field refers to value "{value}" '
-                "which is not a valid non-negative number",
-            )
-        return value  # type: ignore[no-any-return]
+from asl.runtime.settings import Setting
+from asl.runtime.states.base import RecoverableState, failure
 
 
 class MapState(RecoverableState):
@@ -56,35 +44,48 @@ class MapState(RecoverableState):
     exited_event = "MapStateExited"
     has_parameters = False  # Map's Parameters is the legacy name of ItemSelector
 
-    def __init__(self, name: str, raw: dict[str, Any], machine: StateMachine) -> None:
-        super().__init__(name, raw)
+    def __init__(
+        self, name: str, raw: dict[str, Any], machine: StateMachine, language: str = "JSONPath"
+    ) -> None:
+        super().__init__(name, raw, language)
         self.machine = machine
-        self.items_path = compile_selector(raw, "ItemsPath")
+        self.items_path = None if self.jsonata else compile_selector(raw, "ItemsPath")
+        self.needs(path_text_mode(raw.get("ItemsPath")))
+        self.items: Named | None = None
+        if self.jsonata and "Items" in raw:
+            self.items, mode = jsonata_template(raw, "Items")
+            self.needs(mode)
         template = raw.get("ItemSelector", raw.get("Parameters"))
-        self.item_selector: Payload | None = (
-            compile_payload(template) if template is not None else None
-        )
-        self.max_concurrency = _Setting(raw, "MaxConcurrency", 0)
-        self.tolerated_count = _Setting(raw, "ToleratedFailureCount", None)
-        self.tolerated_percentage = _Setting(raw, "ToleratedFailurePercentage", None)
+        self.item_selector: Payload | None = None
+        self.item_template: Named | None = None
+        if template is not None and self.jsonata:
+            self.item_template = Named(compile_template(template), "ItemSelector")
+            self.needs(FULL_CONTEXT)  # $states.context.Map.Item is the point of it
+        elif template is not None:
+            self.item_selector = compile_payload(template)
+            self.needs(VARIABLES_ONLY if self.item_selector.uses_variables else NO_CONTEXT)
+        self.max_concurrency = Setting(raw, "MaxConcurrency", 0)
+        self.tolerated_count = Setting(raw, "ToleratedFailureCount", None)
+        self.tolerated_percentage = Setting(raw, "ToleratedFailurePercentage", None)
         batcher = raw.get("ItemBatcher")
-        self.batch_size: _Setting | None = None
+        self.batch_size: Setting | None = None
         self.batch_input: Payload | None = None
         if isinstance(batcher, dict):
-            self.batch_size = _Setting(batcher, "MaxItemsPerBatch", 0)
+            self.batch_size = Setting(batcher, "MaxItemsPerBatch", 0)
             if "BatchInput" in batcher:
                 self.batch_input = compile_payload(batcher["BatchInput"])
-        self.needs_context = True  # ItemSelector and settings paths may read $$
+        for setting in (self.max_concurrency, self.tolerated_count, self.tolerated_percentage):
+            self.needs(setting.context_mode)
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         execution = scope.execution
         record = execution.record
         name = self.name
-        context = scope.context_object(name, entered, retry_count)
+        context = self.environment(scope, entered, retry_count)
         effective = self.prepare(data, context, entered)
         try:
             items = self._items(effective, context)
-            inputs = self._inputs(items, effective, scope, entered, retry_count)
+            inputs = self._inputs(items, effective, context, scope, entered, retry_count)
             limit = int(self.max_concurrency.resolve(effective, context) or 0)
             tolerated = self._tolerance(effective, context, len(inputs))
         except ASLError as error:
@@ -100,36 +101,67 @@ class MapState(RecoverableState):
         return self.finish(data, results, context, entered)
 
     def _items(self, effective: Any, context: Any) -> list[Any]:
+        if self.items is not None:
+            items = self.items.evaluate(
+                {"input": effective, "context": plain(context)}, variables_of(context)
+            )
+            if not isinstance(items, list):
+                raise ASLError(
+                    QUERY_EVALUATION_ERROR,
+                    f"The Items field must evaluate to a JSON array, got {_kind(items)}",
+                )
+            return items
         items = self.items_path(effective, context) if self.items_path else effective
         if not isinstance(items, list):
             raise ASLError(
                 RUNTIME,
-                "Map state input must be an array, but ItemsPath selected "
-                f"{'an object' if isinstance(items, dict) else type(items).__name__}",
+                f"Map state input must be an array, but ItemsPath selected {_kind(items)}",
             )
         return items
 
     def _inputs(
-        self, items: list[Any], effective: Any, scope: Scope, entered: int, retry_count: int
+        self,
+        items: list[Any],
+        effective: Any,
+        context: Any,
+        scope: Scope,
+        entered: int,
+        retry_count: int,
     ) -> list[Any]:
-        selector = self.item_selector
-        if selector is not None:
-            execution = scope.execution
-            name = self.name
+        name = self.name
+        if self.item_template is not None:
+            build = self.item_template.evaluate
+            variables = variables_of(context)
+            items = [
+                build(
+                    {
+                        "input": effective,
+                        "context": plain(
+                            scope.child(index, item, False).context_object(
+                                name, entered, retry_count
+                            )
+                        ),
+                    },
+                    variables,
+                )
+                for index, item in enumerate(items)
+            ]
+        elif self.item_selector is not None:
+            selector = self.item_selector
             if selector.uses_context:
                 items = [
                     selector.evaluate(
                         effective,
-                        Scope(execution, index, item).context_object(name, entered, retry_count),
+                        scope.child(index, item, False).context_object(name, entered, retry_count),
                     )
                     for index, item in enumerate(items)
                 ]
             else:
-                items = [selector.evaluate(effective, None) for _ in items]
+                items = [selector.evaluate(effective, context) for _ in items]
         if self.batch_size is None:
             return items
-        size = int(self.batch_size.resolve(effective, None) or 0) or len(items) or 1
-        batch_input = self.batch_input.evaluate(effective, None) if self.batch_input else None
+        size = int(self.batch_size.resolve(effective, context) or 0) or len(items) or 1
+        batch_input = self.batch_input.evaluate(effective, context) if self.batch_input else None
         batches: list[Any] = []
         for start in range(0, len(items), size):
             batch: dict[str, Any] = {"Items": items[start : start + size]}
@@ -164,13 +196,14 @@ class MapState(RecoverableState):
 
         if machine.is_sync:  # no state of it can wait: concurrency would change nothing
             run_item = sync_runner(machine, execution)
-            # Items need a scope of their own only when a state reads $$.Map.Item.
-            shared = None if machine.reads_context else Scope(execution)
+            assigns = machine.assigns
+            # Items need a scope of their own only when a state reads $$ or assigns.
+            shared = None if machine.reads_context or assigns else scope
             results = []
             for index, item in enumerate(inputs):
                 append(("MapIterationStarted", now(), name, "index", index))
                 try:
-                    output = run_item(item, shared or Scope(execution, index, item))
+                    output = run_item(item, shared or scope.child(index, item, assigns))
                 except ASLError as error:
                     output = self._failed(record, index, error, failed, tolerated)
                 else:
@@ -182,7 +215,7 @@ class MapState(RecoverableState):
             item = inputs[index]
             append(("MapIterationStarted", now(), name, "index", index))
             try:
-                output = await run_machine(machine, item, Scope(execution, index, item))
+                output = await run_machine(machine, item, scope.child(index, item, machine.assigns))
             except ASLError as error:
                 return self._failed(record, index, error, failed, tolerated)
             append(("MapIterationSucceeded", now(), name, "index", index))
@@ -208,3 +241,9 @@ class MapState(RecoverableState):
                 "The specified tolerated failure threshold was exceeded",
             )
         return error_output(error)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    return "null" if value is None else type(value).__name__

@@ -16,26 +16,34 @@ class ParallelState(RecoverableState):
     entered_event = "ParallelStateEntered"
     exited_event = "ParallelStateExited"
 
-    def __init__(self, name: str, raw: dict[str, Any], branches: list[StateMachine]) -> None:
-        super().__init__(name, raw)
+    def __init__(
+        self,
+        name: str,
+        raw: dict[str, Any],
+        branches: list[StateMachine],
+        language: str = "JSONPath",
+    ) -> None:
+        super().__init__(name, raw, language)
         self.branches = branches
         self.all_sync = all(branch.is_sync for branch in branches)
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         record = scope.execution.record
-        context = (
-            scope.context_object(self.name, entered, retry_count) if self.needs_context else None
-        )
+        context = self.environment(scope, entered, retry_count)
         effective = self.prepare(data, context, entered)
         record("ParallelStateStarted", self.name, None, None)
         branches = self.branches
         try:
             if self.all_sync:
-                results = [run_machine_now(branch, effective, scope) for branch in branches]
+                results = [
+                    run_machine_now(branch, effective, self._branch_scope(scope, branch))
+                    for branch in branches
+                ]
             else:
 
                 async def branch(index: int) -> Any:
-                    return await run_machine(branches[index], effective, scope)
+                    machine = branches[index]
+                    return await run_machine(machine, effective, self._branch_scope(scope, machine))
 
                 results = await run_all(len(branches), 0, branch)
         except ASLError as error:
@@ -44,3 +52,8 @@ class ParallelState(RecoverableState):
             raise caught from None
         record("ParallelStateSucceeded", self.name, None, None)
         return self.finish(data, results, context, entered)
+
+    @staticmethod
+    def _branch_scope(scope: Scope, branch: StateMachine) -> Scope:
+        """A branch reads the outer variables; what it assigns its siblings never see."""
+        return scope.child(scope.map_index, scope.map_value, branch.assigns)

@@ -1,4 +1,4 @@
-"""The Succeed state: ends the (sub-)machine with its filtered input."""
+"""The Succeed state: ends the (sub-)machine with its filtered input (or its Output)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ class SucceedState(State):
     entered_event = "SucceedStateEntered"
     exited_event = "SucceedStateExited"
 
-    def __init__(self, name: str, raw: dict[str, Any]) -> None:
-        super().__init__(name, raw)
+    def __init__(self, name: str, raw: dict[str, Any], language: str = "JSONPath") -> None:
+        super().__init__(name, raw, language)
         self.step = self._step
 
     def _step(self, data: Any, scope: Scope, entered: int) -> Transition:
-        context = scope.context_object(self.name, entered) if self.needs_context else None
+        context = self.environment(scope, entered)
         return self.finish(data, self.prepare(data, context, entered), context, entered), None

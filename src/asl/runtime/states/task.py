@@ -14,41 +14,14 @@ from typing import Any
 from asl.agents.base import AgentContext, AgentResult
 from asl.agents.registry import BoundAgent
 from asl.language.errors import AGENT_NOT_FOUND, TASK_FAILED, ASLError
-from asl.language.paths import NoResults, compile_reference_path
-from asl.runtime.dataflow import no_results
+from asl.runtime.dataflow import located
 from asl.runtime.execution import Concurrency, Scope
 from asl.runtime.payload_size import check_payload
-from asl.runtime.states.base import RecoverableState, failure, located
+from asl.runtime.settings import Setting
+from asl.runtime.states.base import RecoverableState, failure
 from asl.runtime.timeouts import Heartbeat, with_deadlines
 
 agent_logger = logging.getLogger("asl.agent")
-
-
-class _Seconds:
-    """A TimeoutSeconds/HeartbeatSeconds value, fixed or read through its ``…Path`` field."""
-
-    __slots__ = ("field", "path", "value")
-
-    def __init__(self, raw: dict[str, Any], field: str) -> None:
-        self.field = field
-        self.value: float | None = raw.get(field)
-        path = raw.get(field + "Path")
-        self.path = compile_reference_path(path) if isinstance(path, str) else None
-
-    def resolve(self, data: Any) -> float | None:
-        if self.path is None:
-            return self.value
-        try:
-            value = self.path.evaluate(data)
-        except NoResults:
-            raise no_results(self.path, data) from None
-        if type(value) is not int or value <= 0:
-            raise ASLError(
-                "States.Runtime",
-                f"The value of {self.field}Path '{self.path.text}' must be a positive integer, "
-                f"got {value!r}",
-            )
-        return float(value)
 
 
 class TaskState(RecoverableState):
@@ -56,21 +29,22 @@ class TaskState(RecoverableState):
     entered_event = "TaskStateEntered"
     exited_event = "TaskStateExited"
 
-    def __init__(self, name: str, raw: dict[str, Any]) -> None:
-        super().__init__(name, raw)
+    def __init__(self, name: str, raw: dict[str, Any], language: str = "JSONPath") -> None:
+        super().__init__(name, raw, language)
         self.agent_name: str = raw.get("Agent") or raw["Resource"]
-        timeout = _Seconds(raw, "TimeoutSeconds")
-        heartbeat = _Seconds(raw, "HeartbeatSeconds")
-        guarded = timeout.value or timeout.path or heartbeat.value or heartbeat.path
+        timeout = Setting(raw, "TimeoutSeconds", None, positive=True)
+        heartbeat = Setting(raw, "HeartbeatSeconds", None, positive=True)
+        guarded = timeout.given or heartbeat.given
         self.timeout = timeout if guarded else None
         self.heartbeat = heartbeat if guarded else None
+        self.needs(max(timeout.context_mode, heartbeat.context_mode))
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         execution = scope.execution
         append = execution.events.append
         now = execution.clock.time
         name = self.name
-        context = scope.context_object(name, entered, retry_count) if self.needs_context else None
+        context = self.environment(scope, entered, retry_count) if self.context_mode else None
         parameters = data if self.prepare_fn is None else self.prepare(data, context, entered)
         append(("TaskScheduled", now(), name, "parameters", parameters))
         append(("TaskStarted", now(), name, None, None))
@@ -80,7 +54,7 @@ class TaskState(RecoverableState):
         try:
             if agent.wants_context or self.timeout is not None:
                 result = await self._call_with_context(
-                    agent, parameters, data, scope, entered, retry_count
+                    agent, parameters, data, context, scope, entered, retry_count
                 )
             elif agent.is_async:
                 result = await agent.call(parameters)
@@ -119,6 +93,7 @@ class TaskState(RecoverableState):
         agent: BoundAgent,
         parameters: Any,
         data: Any,
+        context: Any,
         scope: Scope,
         entered: int,
         retry_count: int,
@@ -128,7 +103,7 @@ class TaskState(RecoverableState):
         heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
         args: tuple[Any, ...] = (parameters,)
         if agent.wants_context:
-            context = AgentContext(
+            agent_context = AgentContext(
                 execution.id,
                 self.name,
                 retry_count + 1,
@@ -136,9 +111,9 @@ class TaskState(RecoverableState):
                 agent_logger,
                 heartbeat.beat if heartbeat is not None else None,
             )
-            args = (parameters, context)
+            args = (parameters, agent_context)
         if heartbeat is not None:
-            return await self._guarded(agent, args, data, scope, entered, heartbeat)
+            return await self._guarded(agent, args, data, context, scope, entered, heartbeat)
         if agent.is_async:
             return await agent.call(*args)
         if Concurrency.active > 1:
@@ -150,14 +125,15 @@ class TaskState(RecoverableState):
         agent: BoundAgent,
         args: tuple[Any, ...],
         data: Any,
+        context: Any,
         scope: Scope,
         entered: int,
         heartbeat: Heartbeat,
     ) -> Any:
         assert self.timeout is not None and self.heartbeat is not None
         try:
-            timeout = self.timeout.resolve(data)
-            heartbeat_seconds = self.heartbeat.resolve(data)
+            timeout = self.timeout.resolve(data, context)
+            heartbeat_seconds = self.heartbeat.resolve(data, context)
         except ASLError as error:
             raise located(error, self.name, entered) from None
         call = agent.call(*args) if agent.is_async else asyncio.to_thread(agent.call, *args)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from asl.language.errors import RUNTIME, ASLError
+from asl.language.errors import QUERY_EVALUATION_ERROR, RUNTIME, ASLError
+from asl.language.jsonata import is_expression
 from asl.language.paths import NoResults, Path, compile_reference_path
 from asl.language.timestamps import invalid_timestamp_path_cause, parse_timestamp
-from asl.runtime.dataflow import no_results
+from asl.runtime.dataflow import located, no_results
 from asl.runtime.execution import Scope
-from asl.runtime.states.base import State, Transition, located
+from asl.runtime.flow import Named, jsonata_template, path_text_mode, plain, variables_of
+from asl.runtime.states.base import State, Transition
 
 
 class WaitState(State):
@@ -18,38 +20,66 @@ class WaitState(State):
     entered_event = "WaitStateEntered"
     exited_event = "WaitStateExited"
 
-    def __init__(self, name: str, raw: dict[str, Any]) -> None:
-        super().__init__(name, raw)
-        self.seconds: int | None = raw.get("Seconds")
-        timestamp = raw.get("Timestamp")
+    def __init__(self, name: str, raw: dict[str, Any], language: str = "JSONPath") -> None:
+        super().__init__(name, raw, language)
+        self.seconds_expression: Named | None = None
+        self.timestamp_expression: Named | None = None
+        seconds, timestamp = raw.get("Seconds"), raw.get("Timestamp")
+        if self.jsonata and is_expression(seconds):
+            self.seconds_expression, mode = jsonata_template(raw, "Seconds")
+            self.needs(mode)
+            seconds = None
+        if self.jsonata and is_expression(timestamp):
+            self.timestamp_expression, mode = jsonata_template(raw, "Timestamp")
+            self.needs(mode)
+            timestamp = None
+        self.seconds: int | None = seconds
         parsed = parse_timestamp(timestamp) if isinstance(timestamp, str) else None
         self.timestamp = parsed.timestamp() if parsed is not None else None
         self.seconds_path: Path | None = None
         self.timestamp_path: Path | None = None
-        if isinstance(raw.get("SecondsPath"), str):
-            self.seconds_path = compile_reference_path(raw["SecondsPath"])
-        if isinstance(raw.get("TimestampPath"), str):
-            self.timestamp_path = compile_reference_path(raw["TimestampPath"])
-        self.needs_context = self.needs_context or any(
-            p is not None and p.is_context for p in (self.seconds_path, self.timestamp_path)
-        )
+        for field in ("SecondsPath", "TimestampPath"):
+            text = raw.get(field)
+            if isinstance(text, str):
+                path = compile_reference_path(text)
+                setattr(self, "seconds_path" if field == "SecondsPath" else "timestamp_path", path)
+                self.needs(path_text_mode(text))
 
     async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
         clock = scope.execution.clock
-        context = scope.context_object(self.name, entered) if self.needs_context else None
+        context = self.environment(scope, entered)
         effective = self.prepare(data, context, entered)
         try:
             delay = self._delay(effective, context, clock.time())
         except ASLError as error:
             raise located(error, self.name, entered) from None
         await clock.sleep(delay)
-        return self.finish(effective, effective, context, entered), self.next
+        return self.finish(data, effective, context, entered), self.next
 
     def _delay(self, data: Any, context: Any, now: float) -> float:
         if self.seconds is not None:
             return float(self.seconds)
         if self.timestamp is not None:
             return max(self.timestamp - now, 0.0)
+        if self.seconds_expression is not None:
+            states = {"input": data, "context": plain(context)}
+            seconds = self.seconds_expression.evaluate(states, variables_of(context))
+            if type(seconds) is not int or seconds < 0:
+                raise ASLError(
+                    QUERY_EVALUATION_ERROR,
+                    f"The Seconds field must evaluate to a non-negative integer, got {seconds!r}",
+                )
+            return float(seconds)
+        if self.timestamp_expression is not None:
+            states = {"input": data, "context": plain(context)}
+            value = self.timestamp_expression.evaluate(states, variables_of(context))
+            moment = parse_timestamp(value) if isinstance(value, str) else None
+            if moment is None:
+                raise ASLError(
+                    QUERY_EVALUATION_ERROR,
+                    f"The Timestamp field must evaluate to an ISO-8601 timestamp, got {value!r}",
+                )
+            return max(moment.timestamp() - now, 0.0)
         if self.seconds_path is not None:
             seconds = _select(self.seconds_path, data, context)
             if type(seconds) is not int or seconds < 0:
