@@ -355,3 +355,16 @@ def test_template_reports_syntax_error_of_nested_expression() -> None:
     with pytest.raises(JsonataSyntaxError) as caught:
         compile_template({"a": ["ok", "{% 1 + %}"]})
     assert caught.value.text == "{% 1 + %}"
+
+
+def test_a_variable_named_like_a_function_is_the_variable() -> None:
+    expression = compile_expression("{% $count + 1 %}")
+    assert expression.evaluate({"input": {}}, {"count": 1}) == 2
+
+
+def test_a_function_name_without_such_variable_is_the_function() -> None:
+    assert compile_expression("{% $count([1, 2]) %}").evaluate({"input": {}}, {}) == 2
+    assert compile_expression("{% $map([1, 2], $string) %}").evaluate({"input": {}}, {}) == [
+        "1",
+        "2",
+    ]

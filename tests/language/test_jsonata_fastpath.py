@@ -7,6 +7,7 @@ causes, must be identical.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from typing import Any
 
@@ -51,8 +52,7 @@ def both_ways(expression: Expression, states: Any, variables: Any) -> tuple[str,
 
 
 def library_only(expression: Expression) -> Expression:
-    return Expression(expression.text, expression.source, expression.variables,
-                      expression._program, expression._compiled, None)
+    return dataclasses.replace(expression, _fast=None)
 
 
 @pytest.mark.parametrize("text", SHAPES)

@@ -74,7 +74,8 @@ def check_assign(check: StateCheck, value: Any, pointer: str, owner: str) -> dic
         names.setdefault(name, at)
     if check.jsonata:
         for raw, item in value.items():
-            check_jsonata_value(check.report, item, join(pointer, str(raw)), where, check.reads)
+            label = f"'{raw}' in {where}"
+            check_jsonata_value(check.report, item, join(pointer, str(raw)), label, check.reads)
     else:
         check_template(check.report, value, pointer, where, check.reads)
     _check_sizes(check, value, pointer, where)

@@ -158,10 +158,6 @@ class Scope:
         variables = ChainMap({}, self.variables) if assigns else self.variables
         return Scope(self.execution, map_index, map_value, variables)
 
-    def assign(self, values: Mapping[str, Any]) -> None:
-        """Store values computed from the state, all at once (AWS assigns after evaluating)."""
-        self.variables.update(values)
-
     def variables_only(self) -> ContextObject:
         """A context for a state that reads variables but not ``$$``."""
         return ContextObject({}, self.variables)

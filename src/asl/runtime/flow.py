@@ -23,9 +23,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asl.language.jsonata import Template, compile_template
+from asl.language.errors import DATA_LIMIT_EXCEEDED, QUERY_EVALUATION_ERROR, ASLError
+from asl.language.jsonata import (
+    Template,
+    compile_expression,
+    compile_template,
+    is_expression,
+    unexpected_type_cause,
+)
 from asl.language.payload import Payload, compile_payload
 from asl.runtime.dataflow import ResultApplier, Selector, compile_result_path, compile_selector
+from asl.runtime.payload_size import json_size
 
 Prepare = Callable[[Any, Any], Any]
 Finish = Callable[[Any, Any, Any], Any]
@@ -53,6 +61,29 @@ def language_of(raw: Mapping[str, Any], default: str) -> str:
 def plain(context: Any) -> dict[str, Any]:
     """``$states.context`` for JSONata: the ``$$`` members as a plain dict."""
     return dict(context) if context else {}
+
+
+VARIABLE_LIMIT = 256 * 1024  # AWS: one variable, and all the values of one Assign
+
+
+def store(context: Any, values: Mapping[str, Any]) -> None:
+    """Assign the values a state computed, all at once, within AWS's size limits."""
+    total = 0
+    for name, value in values.items():
+        size = json_size(value, VARIABLE_LIMIT + 1)
+        if size > VARIABLE_LIMIT:
+            raise ASLError(
+                DATA_LIMIT_EXCEEDED,
+                f"The value assigned to the variable '{name}' is larger than "
+                f"{VARIABLE_LIMIT} bytes, the limit of one variable",
+            )
+        total += size
+    if total > VARIABLE_LIMIT:
+        raise ASLError(
+            DATA_LIMIT_EXCEEDED,
+            f"The variables assigned by one Assign add up to more than {VARIABLE_LIMIT} bytes",
+        )
+    context.variables.update(values)
 
 
 def variables_of(context: Any) -> Mapping[str, Any]:
@@ -137,7 +168,7 @@ def _compose_finish(
         if output_path is not None:
             result = output_path(result, context)
         if values is not None:
-            context.variables.update(values)
+            store(context, values)
         return result
 
     return finish
@@ -177,6 +208,22 @@ class Named:
 
     def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
         return self.template.evaluate(states, variables, self.field)
+
+    def typed(
+        self,
+        states: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        expected: str,
+        valid: Callable[[Any], bool],
+    ) -> Any:
+        """The value, which a field needing one JSON type (``Items``: array) checks."""
+        value = self.evaluate(states, variables)
+        if not valid(value):
+            raw = self.template.template
+            source = compile_expression(raw).source if is_expression(raw) else json.dumps(raw)
+            cause = unexpected_type_cause(source, self.field, expected, value)
+            raise ASLError(QUERY_EVALUATION_ERROR, cause)
+        return value
 
 
 def jsonata_template(
@@ -222,7 +269,7 @@ def jsonata_finish(output: Named | None, assign: Named | None) -> Finish | None:
         values = values_of(states, variables) if values_of is not None else None
         output_value = shape(states, variables) if shape is not None else result
         if values is not None:
-            context.variables.update(values)
+            store(context, values)
         return output_value
 
     return finish

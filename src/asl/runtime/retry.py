@@ -15,7 +15,15 @@ from typing import Any
 from asl.language import errors as names
 from asl.language.errors import ASLError
 from asl.runtime.dataflow import ResultApplier, compile_result_path, located
-from asl.runtime.flow import Finish, Named, jsonata_template, jsonpath_assigner, plain, variables_of
+from asl.runtime.flow import (
+    Finish,
+    Named,
+    jsonata_template,
+    jsonpath_assigner,
+    plain,
+    store,
+    variables_of,
+)
 
 _TIMEOUTS = frozenset({names.TIMEOUT, names.HEARTBEAT_TIMEOUT})
 _NEVER_CAUGHT = frozenset({names.RUNTIME})
@@ -91,7 +99,7 @@ class Catcher:
                     output = (
                         error if self.result_path is None else self.result_path(state_input, error)
                     )
-                    context.variables.update(values)
+                    store(context, values)
                     return output
 
                 self.finish = finish
@@ -116,7 +124,7 @@ def _error_finish(output: Named | None, assign: Named | None) -> Finish | None:
         values = values_of(states, variables) if values_of is not None else None
         result = shape(states, variables) if shape is not None else error
         if values is not None:
-            context.variables.update(values)
+            store(context, values)
         return result
 
     return finish

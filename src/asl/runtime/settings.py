@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from asl.language.errors import QUERY_EVALUATION_ERROR, RUNTIME, ASLError
+from asl.language.errors import RUNTIME, ASLError
 from asl.language.jsonata import is_expression
 from asl.language.paths import NoResults, Path, compile_reference_path
 from asl.runtime.dataflow import no_results
@@ -54,14 +54,9 @@ class Setting:
     def resolve(self, data: Any, context: Any) -> float | None:
         if self.expression is not None:
             states = {"input": data, "context": plain(context)}
-            value = self.expression.evaluate(states, variables_of(context))
-            if not self._valid(value):
-                raise ASLError(
-                    QUERY_EVALUATION_ERROR,
-                    f"The {self.field} field must evaluate to a "
-                    f"{'positive' if self.positive else 'non-negative'} number, got {value!r}",
-                )
-            return value  # type: ignore[no-any-return]
+            return self.expression.typed(  # type: ignore[no-any-return]
+                states, variables_of(context), "number", self._valid
+            )
         if self.path is None:
             return self.default if self.value is None else self.value
         try:

@@ -39,7 +39,12 @@ from asl.language.jsonata.errors import (
 )
 from asl.language.jsonata.functions import AWS_FUNCTIONS, UNDEFINED, FunctionError
 from asl.language.jsonata.messages import TEMPLATES, render
-from asl.language.jsonata.scope import called_functions, free_variables, referenced_names
+from asl.language.jsonata.scope import (
+    KNOWN_FUNCTIONS,
+    called_functions,
+    free_variables,
+    referenced_names,
+)
 from asl.language.jsonata.syntax import body_of, check_syntax, is_expression, syntax_error
 
 __all__ = ["Expression", "compile_expression"]
@@ -52,6 +57,7 @@ _CACHE_SIZE: Final = 4096
 _AWS_RANDOM: Final = "__asl_random"
 _NOTHING: Final = "__asl_nothing"
 _SHADOWED: Final = {"random": _AWS_RANDOM, "eval": _NOTHING}
+VARIABLE_PREFIX: Final = "__variable_"
 
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False)
@@ -68,6 +74,9 @@ class Expression:
     _program: str = dataclasses.field(repr=False)
     _compiled: Any = dataclasses.field(repr=False)
     _fast: fastpath.Evaluator | None = dataclasses.field(repr=False)
+    # Every name read as a value: a workflow variable may share a function's name
+    # ($count), and then the variable is what the expression reads.
+    _binds: frozenset[str] = dataclasses.field(repr=False, default=frozenset())
 
     def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any],
                  field: str | None = None) -> Any:
@@ -82,9 +91,10 @@ class Expression:
                 return self._checked(result, field)
         bindings = jsonata2py.JsonataBindings()
         bindings.bind_value("states", states)
-        for name in self.variables:
+        for name in self._binds:
             if name in variables:
                 bindings.bind_value(name, variables[name])
+                bindings.bind_value(VARIABLE_PREFIX + name, variables[name])
         try:
             result = self._compiled.evaluate(None, bindings)
         except jsonata2py.JsonataEvaluationError as error:
@@ -179,12 +189,27 @@ _BOUND_FUNCTIONS: Final = {
 }
 
 
-def program_for(body: str, calls: frozenset[str], reads: frozenset[str]) -> str:
-    """The text given to the evaluator: the body, with AWS's rebindings when it needs them."""
+def program_for(
+    body: str,
+    calls: frozenset[str],
+    reads: frozenset[str],
+    overridable: frozenset[str] = frozenset(),
+) -> str:
+    """The text given to the evaluator: the body, with AWS's rebindings when it needs them.
+
+    ``overridable`` are function names the body reads as values (``$count``): a workflow
+    variable of that name, when one is set, must win over the function, and the
+    evaluator would not let a binding shadow a built-in, so the variable is handed in
+    as ``$__variable_<name>`` and rebound here.
+    """
     shadowed = [name for name in _SHADOWED if name in calls or name in reads]
-    if not shadowed:
-        return body
     rebinding = "".join(f"${name} := ${_SHADOWED[name]}; " for name in shadowed)
+    rebinding += "".join(
+        f"${name} := $exists(${VARIABLE_PREFIX}{name}) ? ${VARIABLE_PREFIX}{name} : ${name}; "
+        for name in sorted(overridable)
+    )
+    if not rebinding:
+        return body
     return f"({rebinding}\n{body}\n)"
 
 
@@ -204,7 +229,8 @@ def compile_expression(text: str) -> Expression:
         raise syntax_error(text, "The expression is nested too deeply", None, None) from None
     reads = free_variables(tree)
     calls = called_functions(tree)
-    program = program_for(body, calls, referenced_names(tree))
+    overridable = (referenced_names(tree) & KNOWN_FUNCTIONS) - {"states"}
+    program = program_for(body, calls, referenced_names(tree), overridable)
     try:
         compiled = _FACTORY.compile(program)
     except jsonata2py.JsonataCompilationError as error:
@@ -212,5 +238,6 @@ def compile_expression(text: str) -> Expression:
     for name, function in _BOUND_FUNCTIONS.items():
         compiled.register_function(name, function)
     fast = fastpath.compile_fast(tree)
-    return Expression(text, body.strip(), reads, program, compiled, fast)
+    binds = referenced_names(tree) - {"states"}
+    return Expression(text, body.strip(), reads, program, compiled, fast, binds)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from asl.language.choice import NO_MATCH_CAUSE, compile_rule
 from asl.language.errors import QUERY_EVALUATION_ERROR, RUNTIME, ASLError
-from asl.language.jsonata import compile_expression
+from asl.language.jsonata import compile_expression, unexpected_type_cause
 from asl.runtime.dataflow import located
 from asl.runtime.execution import Scope
 from asl.runtime.flow import (
@@ -26,6 +26,7 @@ from asl.runtime.flow import (
     jsonata_template,
     jsonpath_assigner,
     plain,
+    store,
     variables_of,
 )
 from asl.runtime.states.base import State, Transition
@@ -92,11 +93,8 @@ class ChoiceState(State):
             states = {"input": data, "context": plain(context)}
             value = condition.evaluate(states, variables_of(context), field)
             if type(value) is not bool:
-                raise ASLError(
-                    QUERY_EVALUATION_ERROR,
-                    f"The Condition of Choices[{index}] must evaluate to a boolean, "
-                    f"but it evaluated to {value!r}",
-                )
+                cause = unexpected_type_cause(condition.source, field, "boolean", value)
+                raise ASLError(QUERY_EVALUATION_ERROR, cause)
             return value
 
         return matches, mode
@@ -113,7 +111,7 @@ class ChoiceState(State):
         values_of = assigner
 
         def finish(state_input: Any, effective: Any, context: Any) -> Any:
-            context.variables.update(values_of(state_input, effective, context))
+            store(context, values_of(state_input, effective, context))
             return effective
 
         return finish, mode

@@ -42,12 +42,13 @@ def _resolver(raw: dict[str, Any], field: str, jsonata: bool) -> tuple[Resolver 
             return None, NO_CONTEXT
         template, mode = jsonata_template(raw, field)
         assert template is not None
-        build = template.evaluate
-        return (
-            lambda data, context: build(
-                {"input": data, "context": plain(context)}, variables_of(context)
-            )
-        ), mode
+        named = template
+
+        def compute(data: Any, context: Any) -> Any:
+            states = {"input": data, "context": plain(context)}
+            return named.typed(states, variables_of(context), "string", _is_string)
+
+        return compute, mode
     text = raw.get(field + "Path")
     if not isinstance(text, str):
         return ((lambda data, context: fixed) if fixed is not None else None), NO_CONTEXT
@@ -100,3 +101,7 @@ class FailState(State):
                     entered,
                 )
         raise FailError(error or "", cause or "")
+
+
+def _is_string(value: Any) -> bool:
+    return isinstance(value, str)

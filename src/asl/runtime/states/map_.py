@@ -13,7 +13,6 @@ from typing import Any
 
 from asl.language.errors import (
     EXCEED_TOLERATED_FAILURE_THRESHOLD,
-    QUERY_EVALUATION_ERROR,
     RUNTIME,
     ASLError,
 )
@@ -102,15 +101,9 @@ class MapState(RecoverableState):
 
     def _items(self, effective: Any, context: Any) -> list[Any]:
         if self.items is not None:
-            items = self.items.evaluate(
-                {"input": effective, "context": plain(context)}, variables_of(context)
-            )
-            if not isinstance(items, list):
-                raise ASLError(
-                    QUERY_EVALUATION_ERROR,
-                    f"The Items field must evaluate to a JSON array, got {_kind(items)}",
-                )
-            return items
+            states = {"input": effective, "context": plain(context)}
+            items = self.items.typed(states, variables_of(context), "array", _is_list)
+            return items  # type: ignore[no-any-return]
         items = self.items_path(effective, context) if self.items_path else effective
         if not isinstance(items, list):
             raise ASLError(
@@ -247,3 +240,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return "null" if value is None else type(value).__name__
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from asl.language.errors import QUERY_EVALUATION_ERROR, RUNTIME, ASLError
+from asl.language.errors import RUNTIME, ASLError
 from asl.language.jsonata import is_expression
 from asl.language.paths import NoResults, Path, compile_reference_path
 from asl.language.timestamps import invalid_timestamp_path_cause, parse_timestamp
@@ -63,22 +63,17 @@ class WaitState(State):
             return max(self.timestamp - now, 0.0)
         if self.seconds_expression is not None:
             states = {"input": data, "context": plain(context)}
-            seconds = self.seconds_expression.evaluate(states, variables_of(context))
-            if type(seconds) is not int or seconds < 0:
-                raise ASLError(
-                    QUERY_EVALUATION_ERROR,
-                    f"The Seconds field must evaluate to a non-negative integer, got {seconds!r}",
-                )
+            seconds = self.seconds_expression.typed(
+                states, variables_of(context), "integer", _non_negative_integer
+            )
             return float(seconds)
         if self.timestamp_expression is not None:
             states = {"input": data, "context": plain(context)}
-            value = self.timestamp_expression.evaluate(states, variables_of(context))
-            moment = parse_timestamp(value) if isinstance(value, str) else None
-            if moment is None:
-                raise ASLError(
-                    QUERY_EVALUATION_ERROR,
-                    f"The Timestamp field must evaluate to an ISO-8601 timestamp, got {value!r}",
-                )
+            value = self.timestamp_expression.typed(
+                states, variables_of(context), "string", _timestamp
+            )
+            moment = parse_timestamp(value)
+            assert moment is not None
             return max(moment.timestamp() - now, 0.0)
         if self.seconds_path is not None:
             seconds = _select(self.seconds_path, data, context)
@@ -102,3 +97,11 @@ def _select(path: Path, data: Any, context: Any) -> Any:
         return path.evaluate(data, context)
     except NoResults:
         raise no_results(path, data, context) from None
+
+
+def _non_negative_integer(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _timestamp(value: Any) -> bool:
+    return isinstance(value, str) and parse_timestamp(value) is not None
