@@ -18,7 +18,10 @@ _SCALARS = (
     | st.integers(min_value=-(2**40), max_value=2**40)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
-    | st.sampled_from(["$", "$.a", "$.a[*]", "$$.Map.Item.Value", "States.UUID()", "{% 1 %}", "S"])
+    | st.sampled_from(
+        ["$", "$.a", "$.a[*]", "$$.Map.Item.Value", "States.UUID()", "{% 1 %}", "S", "$v"]
+    )
+    | st.sampled_from(["{% $v %}", "{% 1 + %}", "{% $states.input %}", "{%%}"])
 )
 _JSON = st.recursive(
     _SCALARS,
@@ -79,6 +82,23 @@ def test_text_and_dict_give_the_same_problems(document: dict[str, Any]) -> None:
         return (d.severity, d.code, d.pointer, d.message)
 
     assert sorted(map(key, from_text)) == sorted(map(key, from_dict))
+
+
+@given(st.text(max_size=30), st.sampled_from(["Output", "Arguments", "Assign", "Items"]))
+@settings(max_examples=200)
+def test_any_text_as_a_jsonata_expression_gives_diagnostics(body: str, field: str) -> None:
+    value: Any = f"{{%{body}%}}"
+    if field == "Assign":
+        value = {"v": value}
+    kind = "Map" if field == "Items" else "Task" if field == "Arguments" else "Pass"
+    state: dict[str, Any] = {"Type": kind, field: value, "End": True}
+    if kind == "Map":
+        state["ItemProcessor"] = {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}}
+    if kind == "Task":
+        state["Resource"] = "r"
+    document = {"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": state}}
+
+    assert _only_diagnostics(validate(Document(data=document)))
 
 
 @given(st.text(max_size=60))

@@ -97,6 +97,15 @@ def test_a_workflow_with_every_state_type_fits_the_schema() -> None:
             "$.States.S.Retry[0].BackoffRate",
         ),
         ({"Type": "Debate", "Agents": ["A"], "End": True}, "$.States.S.Agents"),
+        ({"Type": "Pass", "Assign": {"states": 1}, "End": True}, "$.States.S.Assign"),
+        (
+            {
+                "Type": "Map",
+                "ItemProcessor": {"QueryLanguage": "JSONata", "StartAt": "I", "States": {}},
+                "End": True,
+            },
+            "$.States.S.ItemProcessor",
+        ),
     ],
 )
 def test_the_schema_flags_what_editors_should_underline(state: dict[str, Any], where: str) -> None:
@@ -106,3 +115,44 @@ def test_the_schema_flags_what_editors_should_underline(state: dict[str, Any], w
 def test_a_module_needs_no_start_at_in_the_schema() -> None:
     assert errors_of({"Module": True, "States": {"A": PASS_END}}) == []
     assert errors_of({"States": {"A": PASS_END}}) == ["$"]
+
+
+def test_a_jsonata_workflow_with_variables_fits_the_schema() -> None:
+    document = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Agent": "A",
+                "Arguments": {"q": "{% $states.input.q %}"},
+                "TimeoutSeconds": "{% 30 %}",
+                "Assign": {"answer": "{% $states.result %}"},
+                "Output": "{% $states.result %}",
+                "Catch": [
+                    {"ErrorEquals": ["States.ALL"], "Output": {}, "Assign": {"e": 1}, "Next": "F"}
+                ],
+                "Next": "C",
+            },
+            "C": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Condition": "{% $answer %}", "Assign": {"ok": True}, "Output": 1, "Next": "M"}
+                ],
+                "Default": "F",
+            },
+            "M": {
+                "Type": "Map",
+                "Items": "{% [1, 2] %}",
+                "ItemSelector": "{% {'v': $states.context.Map.Item.Value} %}",
+                "MaxConcurrency": "{% 2 %}",
+                "ItemBatcher": {"MaxItemsPerBatch": "{% 2 %}"},
+                "ItemProcessor": {"StartAt": "I", "States": {"I": PASS_END}},
+                "Next": "W",
+            },
+            "W": {"Type": "Wait", "Timestamp": "{% $now() %}", "End": True},
+            "F": {"Type": "Fail", "Error": "{% 'E' %}", "Cause": "{% $string($e) %}"},
+        },
+    }
+
+    assert errors_of(document) == []

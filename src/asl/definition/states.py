@@ -187,7 +187,7 @@ class StateCheck:
                 self.label(name),
                 kind,
                 nullable=nullable,
-                reads=self.reads,
+                reads=None if name == "ResultPath" else self.reads,  # a place to write to
             )
 
     def template(self, name: str) -> None:
