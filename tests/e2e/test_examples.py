@@ -109,6 +109,38 @@ REVIEW_CLEAN = {
 }
 
 
+ORDER_SHIPPED = {
+    "orderId": "O-42",
+    "status": "shipped",
+    "total": 72,
+    "tracking": "TRK-O-42-S",
+    "message": "Thanks, Ada! Your order is on its way.",
+}
+ORDER_BIG_INPUT = {
+    "orderId": "O-43",
+    "customer": {"name": "Ada", "address": "12 Analytical Row, London"},
+    "lines": [{"sku": "mug", "quantity": 8}, {"sku": "tee", "quantity": 2}],
+}
+ORDER_FREE = {
+    "orderId": "O-43",
+    "status": "shipped",
+    "total": 106,
+    "tracking": "TRK-O-43-F",
+    "message": "Thanks, Ada! Your order is on its way.",
+}
+ORDER_MISSING_INPUT = {
+    "orderId": "O-7",
+    "customer": {"name": "Grace", "address": "1 Compiler Lane"},
+    "lines": [{"sku": "mug", "quantity": 1}, {"sku": "poster", "quantity": 1}],
+}
+ORDER_BACKORDER = {
+    "orderId": "O-7",
+    "status": "backordered",
+    "missing": ["poster"],
+    "message": "Sorry Grace, poster will follow later.",
+}
+
+
 def _input_file(example: str) -> Any:
     return json.loads((REPO_ROOT / "examples" / example / "input.json").read_text("utf-8"))
 
@@ -122,6 +154,9 @@ CASES = [
     pytest.param("document_pipeline", _input_file("document_pipeline"), PIPELINE, id="map"),
     pytest.param("parallel_review", _input_file("parallel_review"), REVIEW_BLOCKED, id="blocked"),
     pytest.param("parallel_review", REVIEW_CLEAN_INPUT, REVIEW_CLEAN, id="approved"),
+    pytest.param("order_fulfilment", _input_file("order_fulfilment"), ORDER_SHIPPED, id="jsonata"),
+    pytest.param("order_fulfilment", ORDER_BIG_INPUT, ORDER_FREE, id="jsonata-free-shipping"),
+    pytest.param("order_fulfilment", ORDER_MISSING_INPUT, ORDER_BACKORDER, id="jsonata-backorder"),
 ]
 
 
