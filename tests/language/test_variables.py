@@ -101,7 +101,7 @@ def test_assigning_through_a_variable_path_is_refused() -> None:
         ("a" * 80, True),
         ("a" * 81, False),
         ("", False),
-        ("_x", False),
+        ("_x", True),
         ("1x", False),
         ("a-b", False),
         ("a.b", False),

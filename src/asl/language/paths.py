@@ -78,8 +78,8 @@ RESERVED_VARIABLES: Final = frozenset(("states",))
 
 
 def is_variable_start(char: str) -> bool:
-    """Unicode ID_Start: Python's identifier start less the underscore it adds."""
-    return char != "_" and char.isidentifier()
+    """Unicode ID_Start or ``_``: what the validator accepts in Assign (``$_count``)."""
+    return char.isidentifier()
 
 
 def is_variable_part(char: str) -> bool:
