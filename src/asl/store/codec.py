@@ -1,0 +1,157 @@
+"""JSON in and out of a store, and the checks every backend applies the same way.
+
+Values cross a store as JSON text only: a store never pickles, so data written
+by one version or process cannot run code in another, and a stored value comes
+back as an independent copy (changing it changes nothing stored).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from typing import Any
+
+from asl.store.errors import StoreConflictError, StoreError
+from asl.store.records import JSON, ExecutionRecord, Transition
+
+#: The schema version this engine writes; a store with a newer one is refused.
+SCHEMA_VERSION = 1
+
+
+def encode(value: Any) -> str:
+    """Compact JSON text; a value JSON cannot hold (NaN, a set, an object) is a StoreError."""
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise StoreError("Only JSON values can be stored: NaN and Infinity are not JSON") from None
+    except TypeError as exc:
+        raise StoreError(f"Only JSON values can be stored: {exc}") from None
+
+
+def decode(text: str | bytes) -> Any:
+    return json.loads(text)
+
+
+def encode_transition(transition: Transition) -> str:
+    return encode(
+        {
+            "state": transition.state,
+            "output": transition.output,
+            "next": transition.next_state,
+            "events": transition.events,
+            "tokens": transition.tokens,
+            "cost": transition.cost,
+            "variables": transition.variables,
+        }
+    )
+
+
+def decode_transition(execution_id: str, sequence: int, text: str | bytes) -> Transition:
+    body = decode(text)
+    return Transition(
+        execution_id=execution_id,
+        sequence=sequence,
+        state=body["state"],
+        output=body["output"],
+        next_state=body["next"],
+        events=body["events"],
+        tokens=body["tokens"],
+        cost=body["cost"],
+        variables=body["variables"],
+    )
+
+
+def check_transition(transition: Transition) -> None:
+    if transition.sequence < 1:
+        raise StoreError(
+            f"Transition sequence must start at 1, got {transition.sequence}: "
+            "use the execution's sequence + 1"
+        )
+
+
+def check_ttl(ttl_seconds: float | None) -> None:
+    """A TTL is positive and finite, or None for 'forever'."""
+    if ttl_seconds is not None and not (ttl_seconds > 0 and math.isfinite(ttl_seconds)):
+        raise StoreError(
+            f"A TTL must be a positive number of seconds (or None to keep forever), "
+            f"got {ttl_seconds!r}"
+        )
+
+
+def check_limit(limit: int) -> None:
+    if limit < 1:
+        raise StoreError(f"A page limit must be at least 1, got {limit}")
+
+
+def expiry(now: float, ttl_seconds: float | None) -> float | None:
+    check_ttl(ttl_seconds)
+    return None if ttl_seconds is None else now + ttl_seconds
+
+
+def same_start(record: ExecutionRecord, definition_hash: str, input_text: str) -> ExecutionRecord:
+    """The existing record when a create repeats it exactly; otherwise a conflict."""
+    if record.definition_hash == definition_hash and encode(record.input) == input_text:
+        return record
+    what = "definition" if record.definition_hash != definition_hash else "input"
+    raise StoreConflictError(
+        f"Execution '{record.execution_id}' already exists with a different {what}: "
+        "choose a new execution id"
+    )
+
+
+def same_finish(
+    record: ExecutionRecord, status: str, output: JSON, error: str | None, cause: str | None
+) -> bool:
+    """False when the execution is already finished this way; a conflict when otherwise."""
+    if (record.status, encode(record.output), record.error, record.cause) == (
+        status,
+        encode(output),
+        error,
+        cause,
+    ):
+        return False
+    raise StoreConflictError(
+        f"Execution '{record.execution_id}' already finished as {record.status}: "
+        "a finished execution keeps its result"
+    )
+
+
+def finished_conflict(execution_id: str, status: str) -> StoreConflictError:
+    return StoreConflictError(
+        f"Execution '{execution_id}' is {status}: nothing can be committed to a finished "
+        "execution; start a new one"
+    )
+
+
+def encode_cursor(created_at: float, execution_id: str) -> str:
+    raw = encode([created_at, execution_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[float, str]:
+    """The (created_at, execution_id) a page ended at; a cursor not ours is a StoreError."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, execution_id = decode(raw)
+        if isinstance(created_at, int | float) and isinstance(execution_id, str):
+            return float(created_at), execution_id
+    except (ValueError, binascii.Error, TypeError):
+        pass
+    raise StoreError(
+        f"Invalid cursor {cursor!r}: pass the next_cursor of the previous page unchanged"
+    )
+
+
+def merged(current: JSON, patch: dict[str, JSON], namespace: str, key: str) -> dict[str, JSON]:
+    """``current`` (None counts as {}) with ``patch``'s top-level keys laid over it."""
+    if current is None:
+        current = {}
+    if not isinstance(current, dict):
+        kind = "an array" if isinstance(current, list) else f"the value {encode(current)}"
+        raise StoreConflictError(
+            f"Memory '{namespace}/{key}' holds {kind}, not an object, so it cannot be "
+            "merged: set it instead"
+        )
+    return {**current, **patch}
