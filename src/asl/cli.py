@@ -397,7 +397,7 @@ def _execution_input(ctx: click.Context, input_text: Any, input_file: Any) -> An
         return input_text
     if given == ["input_file"]:
         return input_file
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if stdin.isatty():
         return {}
     text = stdin.read()
@@ -454,7 +454,7 @@ def _execute(
 
 
 def _stderr_is_terminal() -> bool:
-    return click.get_text_stream("stderr").isatty()
+    return sys.stderr.isatty()
 
 
 def _outcome(result: WorkflowResult) -> str:
