@@ -7,6 +7,7 @@ from typing import Any
 from asl.language.errors import ASLError
 from asl.runtime.flow import language_of
 from asl.runtime.machine import StateMachine
+from asl.runtime.states.approval import ApprovalState
 from asl.runtime.states.base import State
 from asl.runtime.states.choice import ChoiceState
 from asl.runtime.states.fail import FailState
@@ -24,6 +25,7 @@ SIMPLE_STATES: dict[str, type[State]] = {
     "Wait": WaitState,
     "Succeed": SucceedState,
     "Fail": FailState,
+    "Approval": ApprovalState,
 }
 
 

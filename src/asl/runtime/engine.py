@@ -23,6 +23,14 @@ from asl.definition.validate import validate
 from asl.language.errors import TIMEOUT, ASLError, Diagnostic, ValidationError
 from asl.runtime.clock import Clock, SystemClock
 from asl.runtime.compile import compile_machine
+from asl.runtime.durable import (
+    Resumption,
+    definition_hash,
+    load_definition,
+    load_pause,
+    save_pause,
+    timed_out,
+)
 from asl.runtime.execution import (
     Concurrency,
     Execution,
@@ -31,8 +39,11 @@ from asl.runtime.execution import (
     StateExitHook,
 )
 from asl.runtime.machine import StateMachine, run_machine
+from asl.runtime.pause import Paused
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
+from asl.runtime.states.approval import check_decision
+from asl.store import Store, open_store, process_store
 
 logger = logging.getLogger("asl.engine")
 
@@ -55,6 +66,8 @@ class WorkflowEngine:
         payload_limit: int = DEFAULT_LIMIT,
         max_events: int | None = DEFAULT_MAX_EVENTS,
         name: str | None = None,
+        store: str | Store | None = None,
+        approval_handler: Any = None,
     ) -> None:
         self.document = definition if isinstance(definition, Document) else load_dict(definition)
         self.registry = registry if registry is not None else AgentRegistry()
@@ -66,6 +79,9 @@ class WorkflowEngine:
         self._on_enter: list[StateEnterHook] = []
         self._on_exit: list[StateExitHook] = []
         self._machine: StateMachine | None = None
+        self._store_option = store
+        self._store: Store | None = store if isinstance(store, Store) else None
+        self.approval_handler = approval_handler
 
     @classmethod
     def from_file(
@@ -149,8 +165,95 @@ class WorkflowEngine:
     async def arun(self, input: Any = None, *, execution_id: str | None = None) -> WorkflowResult:
         machine = self._compiled()
         execution_input = {} if input is None else input
+        execution = self._execution(execution_id or str(uuid.uuid4()), execution_input)
+        execution.record("ExecutionStarted", None, "input", execution_input)
+        return await self._execute(machine, execution, execution_input, None, 0)
+
+    def resume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
+        """Continue a paused execution, with the decision it waits for; see :meth:`aresume`."""
+        if _loop_running():
+            raise RuntimeError(
+                "WorkflowEngine.resume() was called from a running event loop; "
+                "use 'await engine.aresume(...)' there instead"
+            )
+        return asyncio.run(self.aresume(execution_id, decision))
+
+    async def aresume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
+        """Continue a paused execution from the engine's store.
+
+        ``decision`` answers the pending Approval (``{"approval": "approve", "approver":
+        ..., "comment": ...}``); it is checked against the options and recorded once: a
+        second, identical submission is a no-op. Without a decision an Approval whose
+        Timeout has passed takes its timeout route; otherwise the execution stays paused.
+        Raises ASLError (``States.InvalidResume``, ``States.InvalidDecision``) for an unknown
+        or finished execution or a decision that does not fit; nothing changes then.
+        """
+        machine = self._compiled()
+        store = await self.store()
+        digest = definition_hash(self.definition)
+        try:
+            paused = await load_pause(store, execution_id, digest)
+        except ASLError:
+            repeat = await _repeated_decision(store, execution_id, decision)
+            if repeat is None:
+                raise
+            return repeat
+        request = paused.request
+        payload = request.payload if isinstance(request.payload, dict) else {}
+        listed = payload.get("options")
+        options = [str(option) for option in listed] if isinstance(listed, list) else []
+        if timed_out(request, self.clock.time()):
+            decision = {"approval": "timeout", "approver": "system"}
+        elif decision is None:
+            return _still_paused(execution_id, paused)
+        else:
+            decision = check_decision(decision, options)
+        if not await store.decide_request(request.request_id, decision):
+            repeat = await _repeated_decision(store, execution_id, decision)
+            if repeat is not None:
+                return repeat
+            raise ASLError(
+                "States.InvalidDecision",
+                f"The request '{request.request_id}' was already decided differently",
+            )
+        execution = self._execution(execution_id, paused.input)
+        execution.events.extend(paused.events)
+        execution.input_tokens = paused.tokens
+        execution.cost = paused.cost
+        execution.decisions[paused.state] = decision
+        return await self._execute(
+            machine, execution, paused.data, paused.state, len(paused.events), paused.variables
+        )
+
+    @classmethod
+    async def afrom_store(
+        cls,
+        execution_id: str,
+        registry: AgentRegistry | None = None,
+        *,
+        store: str | Store,
+        **options: Any,
+    ) -> WorkflowEngine:
+        """The engine for an execution, built from the document it started with."""
+        engine = cls({"StartAt": "_", "States": {}}, registry, store=store, **options)
+        document = await load_definition(await engine.store(), execution_id)
+        return cls(document, registry, store=engine._store or store, **options)
+
+    def set_approval_handler(self, handler: Any) -> WorkflowEngine:
+        """``handler(request)`` returns a decision dict, or None to pause the execution."""
+        self.approval_handler = handler
+        return self
+
+    async def store(self) -> Store:
+        """The store paused executions go to: the one given, else this process's memory."""
+        if self._store is None:
+            option = self._store_option
+            self._store = await open_store(option) if isinstance(option, str) else process_store()
+        return self._store
+
+    def _execution(self, execution_id: str, execution_input: Any) -> Execution:
         execution = Execution(
-            execution_id or str(uuid.uuid4()),
+            execution_id,
             self.name,
             execution_input,
             self.registry,
@@ -160,17 +263,34 @@ class WorkflowEngine:
             self._on_exit,
             self.max_events if self.max_events is not None else sys.maxsize,
         )
+        execution.approval_handler = self.approval_handler
+        return execution
+
+    async def _execute(
+        self,
+        machine: StateMachine,
+        execution: Execution,
+        data: Any,
+        start: str | None,
+        committed_events: int,
+        variables: dict[str, Any] | None = None,
+    ) -> WorkflowResult:
         started = time.perf_counter()
-        execution.record("ExecutionStarted", None, "input", execution_input)
         status: Status = "SUCCEEDED"
         output: Any = None
         error: str | None = None
         cause: str | None = None
+        paused: Paused | None = None
+        scope = Scope(execution, variables=variables)
+        execution.top_variables = scope.variables
         Concurrency.active += 1
         try:
-            check_input(execution_input, self.payload_limit)
-            output = await self._run_with_timeout(machine, execution)
+            check_input(execution.input, self.payload_limit)
+            output = await self._run_with_timeout(machine, scope, data, start)
             execution.record("ExecutionSucceeded", None, "output", output)
+        except Paused as pause:
+            paused, status = pause, "PAUSED"
+            execution.record("ExecutionPaused", pause.state, None, {"request": pause.request})
         except _TimedOut:
             status, error = "TIMED_OUT", TIMEOUT
             limit = self.definition["TimeoutSeconds"]
@@ -186,6 +306,20 @@ class WorkflowEngine:
             execution.record("ExecutionFailed", None, None, {"error": error, "cause": cause})
         finally:
             Concurrency.active -= 1
+        if paused is not None:
+            await save_pause(
+                await self.store(),
+                execution,
+                self.definition,
+                definition_hash(self.definition),
+                machine.start_at,
+                paused,
+                committed_events,
+            )
+        elif start is not None and status != "PAUSED":  # a resumed execution ends there too
+            await (await self.store()).finish_execution(
+                execution.id, status, output=output, error=error, cause=cause
+            )
         return WorkflowResult(
             status=status,
             execution_id=execution.id,
@@ -196,14 +330,19 @@ class WorkflowEngine:
             duration=time.perf_counter() - started,
             tokens_used=execution.tokens_used,
             cost=execution.cost,
+            paused_at_state=paused.state if paused else None,
+            pending_input=paused.request if paused else None,
+            checkpoint_data=paused.state_input if paused else None,
         )
 
-    async def _run_with_timeout(self, machine: StateMachine, execution: Execution) -> Any:
-        scope = Scope(execution)
+    async def _run_with_timeout(
+        self, machine: StateMachine, scope: Scope, data: Any, start: str | None
+    ) -> Any:
+        execution = scope.execution
         timeout = self.definition.get("TimeoutSeconds")
         if not isinstance(timeout, int) or isinstance(timeout, bool):
-            return await run_machine(machine, execution.input, scope)
-        run = asyncio.ensure_future(run_machine(machine, execution.input, scope))
+            return await run_machine(machine, data, scope, start)
+        run = asyncio.ensure_future(run_machine(machine, data, scope, start))
         sleeper = asyncio.ensure_future(execution.clock.sleep(timeout))
         try:
             done, _ = await asyncio.wait({run, sleeper}, return_when=asyncio.FIRST_COMPLETED)
@@ -214,6 +353,45 @@ class WorkflowEngine:
             for task in (run, sleeper):
                 if not task.done():
                     task.cancel()
+
+
+def _still_paused(execution_id: str, paused: Resumption) -> WorkflowResult:
+    """A resume with nothing to decide yet: the execution stays as it is."""
+    return WorkflowResult(
+        status="PAUSED",
+        execution_id=execution_id,
+        events=paused.events,
+        tokens_used=paused.tokens,
+        cost=paused.cost,
+        paused_at_state=paused.state,
+        pending_input=paused.request.payload,
+        checkpoint_data=paused.data,
+    )
+
+
+async def _repeated_decision(
+    store: Store, execution_id: str, decision: Any
+) -> WorkflowResult | None:
+    """A decision sent again after it was taken: the execution as it now stands, no change."""
+    if decision is None:
+        return None
+    for request in await store.list_requests(execution_id, pending_only=False):
+        if request.decision == decision or (
+            isinstance(request.decision, dict)
+            and isinstance(decision, dict)
+            and request.decision.get("approval") == decision.get("approval")
+        ):
+            record = await store.load_execution(execution_id)
+            return WorkflowResult(
+                status=record.status,  # type: ignore[arg-type]
+                execution_id=execution_id,
+                output=record.output,
+                error=record.error,
+                cause=record.cause,
+                tokens_used=record.tokens,
+                cost=record.cost,
+            )
+    return None
 
 
 def _loop_running() -> bool:

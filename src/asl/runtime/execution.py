@@ -43,8 +43,10 @@ class Execution:
 
     __slots__ = (
         "_time",
+        "approval_handler",
         "clock",
         "cost",
+        "decisions",
         "events",
         "id",
         "input",
@@ -58,6 +60,7 @@ class Execution:
         "record",
         "registry",
         "start_time",
+        "top_variables",
     )
 
     def __init__(
@@ -80,6 +83,10 @@ class Execution:
         self._time = clock.time
         self.payload_limit = payload_limit
         self.max_events = max_events
+        # Human decisions: who decides at once, and decisions brought by a resume.
+        self.approval_handler: Any = None
+        self.decisions: dict[str, Any] = {}
+        self.top_variables: MutableMapping[str, Any] = {}
         self.on_enter = on_enter
         self.on_exit = on_exit
         self.start_time = clock.time()
@@ -139,7 +146,7 @@ class Scope:
     scope: it reads the outer variables, and what it assigns stays its own.
     """
 
-    __slots__ = ("execution", "map_index", "map_value", "variables")
+    __slots__ = ("execution", "map_index", "map_value", "nested", "variables")
 
     def __init__(
         self,
@@ -147,16 +154,18 @@ class Scope:
         map_index: int | None = None,
         map_value: Any = None,
         variables: Variables | None = None,
+        nested: bool = False,
     ) -> None:
         self.execution = execution
         self.map_index = map_index
         self.map_value = map_value
         self.variables: Variables = {} if variables is None else variables
+        self.nested = nested  # inside a Map iteration or Parallel branch
 
     def child(self, map_index: int | None, map_value: Any, assigns: bool) -> Scope:
         """The scope of a branch or iteration; own variables only when it assigns some."""
         variables = ChainMap({}, self.variables) if assigns else self.variables
-        return Scope(self.execution, map_index, map_value, variables)
+        return Scope(self.execution, map_index, map_value, variables, nested=True)
 
     def variables_only(self) -> ContextObject:
         """A context for a state that reads variables but not ``$$``."""

@@ -38,9 +38,11 @@ class StateMachine:
         self.assigns = any(state.assigns for state in self.states.values())
 
 
-async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
-    """Run from StartAt to an end; the output, or the ASLError that stopped it."""
-    if machine.is_sync:
+async def run_machine(
+    machine: StateMachine, data: Any, scope: Scope, start: str | None = None
+) -> Any:
+    """Run from StartAt (or ``start``, resuming) to an end; the output, or the error."""
+    if machine.is_sync and start is None:
         return run_machine_now(machine, data, scope)
     execution = scope.execution
     events = execution.events
@@ -49,7 +51,7 @@ async def run_machine(machine: StateMachine, data: Any, scope: Scope) -> Any:
     limit = execution.payload_limit
     max_events = execution.max_events
     states = machine.states
-    name: str | None = machine.start_at
+    name: str | None = start or machine.start_at
     hooked = bool(execution.on_enter or execution.on_exit)
     while name is not None:
         state = states[name]

@@ -1,0 +1,154 @@
+"""Saving a paused execution to a store, and loading it back to resume.
+
+An execution that pauses (an Approval with no one to decide at once) is
+written to the engine's store: the document it runs (kept once per hash in
+the memory namespace :data:`DEFINITIONS`), the execution, one transition
+holding the paused state's input, the history so far, the usage and the
+variables, and the pending request with its own id. Any engine built on the
+same document and store resumes it, in this process or another, days later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from asl.language.errors import ASLError
+from asl.runtime.execution import Execution
+from asl.runtime.history import Event, materialize
+from asl.runtime.pause import Paused
+from asl.store import PendingRequest, Store, Transition, UnknownExecutionError
+
+DEFINITIONS = "asl.definitions"
+INVALID_RESUME = "States.InvalidResume"
+
+
+def definition_hash(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def save_pause(
+    store: Store,
+    execution: Execution,
+    document: dict[str, Any],
+    digest: str,
+    start_at: str,
+    paused: Paused,
+    committed_events: int,
+) -> PendingRequest:
+    """Store the execution at the paused state and open its request."""
+    await store.set_memory(DEFINITIONS, digest, document)
+    await store.create_execution(execution.id, digest, execution.input, start_at)
+    record = await store.load_execution(execution.id)
+    variables = execution.top_variables
+    await store.commit_transition(
+        Transition(
+            execution_id=execution.id,
+            sequence=record.sequence + 1,
+            state=paused.state,
+            output=paused.state_input,
+            next_state=paused.state,
+            events=materialize(execution.events)[committed_events:],
+            tokens=execution.tokens_used,
+            cost=execution.cost,
+            variables=dict(variables),
+        )
+    )
+    await store.pause_execution(execution.id)
+    return await store.create_request(
+        execution.id,
+        paused.state,
+        "approval",
+        paused.request,
+        request_id=paused.request["requestId"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Resumption:
+    """What a paused execution resumes with."""
+
+    state: str
+    data: Any
+    input: Any
+    events: list[Event]
+    tokens: int
+    cost: float
+    variables: dict[str, Any]
+    request: PendingRequest
+
+
+async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption:
+    try:
+        record = await store.load_execution(execution_id)
+    except UnknownExecutionError:
+        raise ASLError(
+            INVALID_RESUME, f"No execution '{execution_id}' in this store: check the id and --store"
+        ) from None
+    if record.status != "PAUSED":
+        raise ASLError(
+            INVALID_RESUME,
+            f"Execution '{execution_id}' is {record.status}; only a PAUSED execution resumes",
+        )
+    if record.definition_hash != digest:
+        raise ASLError(
+            INVALID_RESUME,
+            f"Execution '{execution_id}' started with another version of the workflow "
+            f"(definition {record.definition_hash[:12]}); resume it with that document",
+        )
+    transitions = await store.history(execution_id)
+    last = transitions[-1]
+    pending = [r for r in await store.list_requests(execution_id) if r.state == last.next_state]
+    if not pending or last.next_state is None:
+        raise ASLError(INVALID_RESUME, f"Execution '{execution_id}' waits on no pending request")
+    events = [_event(event) for transition in transitions for event in transition.events]
+    return Resumption(
+        last.next_state,
+        last.output,
+        record.input,
+        events,
+        last.tokens,
+        last.cost,
+        dict(last.variables),
+        pending[-1],
+    )
+
+
+def timed_out(request: PendingRequest, now: float) -> bool:
+    """Whether the request's ``expiresAt`` (set from the engine's clock) has passed."""
+    payload = request.payload if isinstance(request.payload, dict) else {}
+    expires = payload.get("expiresAt")
+    if not isinstance(expires, str):
+        return False
+    return now >= datetime.fromisoformat(expires.replace("Z", "+00:00")).timestamp()
+
+
+async def load_definition(store: Store, execution_id: str) -> dict[str, Any]:
+    """The document an execution started with (for ``asl resume ID`` without the file)."""
+    try:
+        record = await store.load_execution(execution_id)
+    except UnknownExecutionError:
+        raise ASLError(
+            INVALID_RESUME, f"No execution '{execution_id}' in this store: check the id and --store"
+        ) from None
+    entry = await store.get_memory(DEFINITIONS, record.definition_hash)
+    if entry is None or not isinstance(entry.value, dict):
+        raise ASLError(
+            INVALID_RESUME, f"The workflow of execution '{execution_id}' is not in this store"
+        )
+    return entry.value
+
+
+def _event(stored: dict[str, Any]) -> Event:
+    moment = datetime.fromisoformat(str(stored["timestamp"]).replace("Z", "+00:00"))
+    return (
+        str(stored["type"]),
+        moment.timestamp(),
+        stored.get("state"),
+        None,
+        stored.get("details"),
+    )
