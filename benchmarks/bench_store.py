@@ -64,7 +64,9 @@ def report(name: str, times: list[float]) -> None:
     median = statistics.median(times)
     p90 = statistics.quantiles(times, n=10)[-1]
     verdict = "meets" if median <= TARGET_MS else "MISSES"
-    print(f"{name:<8} median {median:.3f} ms  p90 {p90:.3f} ms  ({verdict} the {TARGET_MS} ms target)")
+    print(
+        f"{name:<8} median {median:.3f} ms  p90 {p90:.3f} ms  ({verdict} the {TARGET_MS} ms target)"
+    )
 
 
 def start_redis(directory: Path) -> tuple[subprocess.Popen[bytes], int] | None:
