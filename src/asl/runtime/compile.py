@@ -9,6 +9,7 @@ from asl.runtime.flow import language_of
 from asl.runtime.machine import StateMachine
 from asl.runtime.states.approval import ApprovalState
 from asl.runtime.states.base import State
+from asl.runtime.states.checkpoint import CheckpointState
 from asl.runtime.states.choice import ChoiceState
 from asl.runtime.states.fail import FailState
 from asl.runtime.states.map_ import MapState
@@ -26,6 +27,7 @@ SIMPLE_STATES: dict[str, type[State]] = {
     "Succeed": SucceedState,
     "Fail": FailState,
     "Approval": ApprovalState,
+    "Checkpoint": CheckpointState,
 }
 
 

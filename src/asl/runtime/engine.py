@@ -9,6 +9,7 @@ version cannot execute) raises, before any execution starts.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sys
@@ -222,7 +223,13 @@ class WorkflowEngine:
         execution.cost = paused.cost
         execution.decisions[paused.state] = decision
         return await self._execute(
-            machine, execution, paused.data, paused.state, len(paused.events), paused.variables
+            machine,
+            execution,
+            paused.data,
+            paused.state,
+            len(paused.events),
+            paused.variables,
+            resumed=True,
         )
 
     @classmethod
@@ -264,7 +271,72 @@ class WorkflowEngine:
             self.max_events if self.max_events is not None else sys.maxsize,
         )
         execution.approval_handler = self.approval_handler
+        execution.checkpoints = functools.partial(self._save_checkpoint, execution)
         return execution
+
+    async def _save_checkpoint(
+        self, execution: Execution, name: str, saved: dict[str, Any], ttl: float | None
+    ) -> None:
+        saved = {**saved, "input": execution.input, "definition": definition_hash(self.definition)}
+        await (await self.store()).save_checkpoint(execution.id, name, saved, ttl_seconds=ttl)
+
+    def restart(
+        self, execution_id: str, checkpoint: str, *, new_execution_id: str | None = None
+    ) -> WorkflowResult:
+        """Start a new execution from a named checkpoint; see :meth:`arestart`."""
+        if _loop_running():
+            raise RuntimeError(
+                "WorkflowEngine.restart() was called from a running event loop; "
+                "use 'await engine.arestart(...)' there instead"
+            )
+        return asyncio.run(
+            self.arestart(execution_id, checkpoint, new_execution_id=new_execution_id)
+        )
+
+    async def arestart(
+        self, execution_id: str, checkpoint: str, *, new_execution_id: str | None = None
+    ) -> WorkflowResult:
+        """A new execution (``<id>-from-<name>`` unless named) that continues after a checkpoint.
+
+        It starts at the state after the Checkpoint with the data and variables saved
+        there. Raises ASLError (``States.InvalidRestart``) for a checkpoint that is
+        unknown or expired, saved by another version of the workflow, or inside a Map
+        or Parallel.
+        """
+        machine = self._compiled()
+        saved = await (await self.store()).load_checkpoint(execution_id, checkpoint)
+        if saved is None or not isinstance(saved.data, dict):
+            raise ASLError(
+                "States.InvalidRestart",
+                f"Execution '{execution_id}' has no checkpoint '{checkpoint}' "
+                "(never saved, or expired)",
+            )
+        data = saved.data
+        if data.get("definition") != definition_hash(self.definition):
+            raise ASLError(
+                "States.InvalidRestart",
+                f"Checkpoint '{checkpoint}' was saved by another version of the workflow",
+            )
+        state = data.get("state")
+        if not data.get("restartable") or not isinstance(state, str):
+            raise ASLError(
+                "States.InvalidRestart",
+                f"Checkpoint '{checkpoint}' is inside a Map or Parallel, or ends the workflow: "
+                "there is nothing to restart from",
+            )
+        execution = self._execution(
+            new_execution_id or f"{execution_id}-from-{checkpoint}", data.get("input")
+        )
+        execution.record("ExecutionStarted", None, "input", execution.input)
+        variables = data.get("variables")
+        return await self._execute(
+            machine,
+            execution,
+            data.get("data"),
+            state,
+            0,
+            dict(variables) if isinstance(variables, dict) else None,
+        )
 
     async def _execute(
         self,
@@ -274,6 +346,7 @@ class WorkflowEngine:
         start: str | None,
         committed_events: int,
         variables: dict[str, Any] | None = None,
+        resumed: bool = False,
     ) -> WorkflowResult:
         started = time.perf_counter()
         status: Status = "SUCCEEDED"
@@ -316,7 +389,7 @@ class WorkflowEngine:
                 paused,
                 committed_events,
             )
-        elif start is not None and status != "PAUSED":  # a resumed execution ends there too
+        elif resumed and status != "PAUSED":  # a resumed execution ends in the store too
             await (await self.store()).finish_execution(
                 execution.id, status, output=output, error=error, cause=cause
             )

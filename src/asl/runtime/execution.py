@@ -44,6 +44,7 @@ class Execution:
     __slots__ = (
         "_time",
         "approval_handler",
+        "checkpoints",
         "clock",
         "cost",
         "decisions",
@@ -85,6 +86,8 @@ class Execution:
         self.max_events = max_events
         # Human decisions: who decides at once, and decisions brought by a resume.
         self.approval_handler: Any = None
+        # Saves a named checkpoint (name, data, ttl seconds) in the engine's store.
+        self.checkpoints: Any = None
         self.decisions: dict[str, Any] = {}
         self.top_variables: MutableMapping[str, Any] = {}
         self.on_enter = on_enter
