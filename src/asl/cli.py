@@ -22,18 +22,25 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from asl import __version__
 
 if TYPE_CHECKING:
     from asl import AgentRegistry, Diagnostic, WorkflowEngine, WorkflowResult
+    from asl.store import Store
 
     ParamType = click.ParamType[Any]
 else:  # older click has no generic ParamType: subscripting it at runtime would fail
     ParamType = click.ParamType
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -89,9 +96,12 @@ def json_document(value: Any) -> str:
 
 
 class JsonText(ParamType):
-    """``--input '{"name": "Ada"}'``: the execution input as JSON text."""
+    """``--input '{"name": "Ada"}'``: a JSON value given as text on the command line."""
 
     name = "JSON"
+
+    def __init__(self, example: str = '--input \'{"name": "Ada"}\'') -> None:
+        self.example = example
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
@@ -99,7 +109,7 @@ class JsonText(ParamType):
         except json.JSONDecodeError as error:
             self.fail(
                 f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}. "
-                'Quote the whole document for your shell, e.g. --input \'{"name": "Ada"}\'.',
+                f"Quote the whole document for your shell, e.g. {self.example}.",
                 param,
                 ctx,
             )
@@ -230,6 +240,77 @@ def _registry_from(target: Any, spec: str) -> AgentRegistry:
     return registry
 
 
+# --- --store: where paused executions are kept ------------------------------------------
+
+STORE_ENV = "ASL_STORE"
+
+
+class StoreUnusable(CliError):
+    """The store URL is wrong, or the store cannot be opened or written: exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def store_option(command: F) -> F:
+    """``--store URL`` (or ``$ASL_STORE``) for every command that reads or writes a store."""
+    return click.option(
+        "--store",
+        "store_url",
+        metavar="URL",
+        envvar=STORE_ENV,
+        help="Where paused executions are kept: sqlite:///path.db, redis://host:port/db or "
+        f"memory:// (default: ${STORE_ENV}, else asl.db in your user data directory).",
+    )(command)
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    """The store URL a command uses, and who chose it (for messages and eagerness)."""
+
+    url: str
+    source: str
+    """``--store``, ``ASL_STORE``, or ``""`` for the default SQLite file."""
+
+    @property
+    def explicit(self) -> bool:
+        return bool(self.source)
+
+    def blame(self, cause: str) -> str:
+        """The cause of a store failure, saying where the URL came from when it helps."""
+        if self.source == STORE_ENV:
+            return f"{cause} (the URL comes from the {STORE_ENV} environment variable)"
+        return cause
+
+
+def store_choice(url: str | None) -> StoreChoice:
+    """The URL from ``--store``, else ``$ASL_STORE``, else the user's SQLite file."""
+    if not url:
+        from asl.store import default_sqlite_url
+
+        return StoreChoice(default_sqlite_url(), "")
+    source = click.get_current_context().get_parameter_source("store_url")
+    return StoreChoice(url, STORE_ENV if source is ParameterSource.ENVIRONMENT else "--store")
+
+
+async def open_cli_store(choice: StoreChoice) -> Store:
+    """Open the chosen store, or exit 2 with what is wrong and the accepted forms."""
+    from asl.store import StoreError, open_store
+
+    try:
+        return await open_store(choice.url)
+    except StoreError as error:
+        raise StoreUnusable(choice.blame(error.cause)) from None
+
+
+def can_pause(value: Any) -> bool:
+    """Whether a document has a state that may pause (an Approval), at any depth."""
+    if isinstance(value, dict):
+        return value.get("Type") == "Approval" or any(can_pause(v) for v in value.values())
+    if isinstance(value, list):
+        return any(can_pause(item) for item in value)
+    return False
+
+
 # --- diagnostics: how validate and run report a document's problems -------------------
 
 
@@ -291,15 +372,20 @@ def main() -> None:
 
     \b
     Exit codes:
-      0  succeeded (run) / every file valid (validate)
-      1  execution failed (run) / problems found (validate)
-      2  bad arguments or invalid workflow
+      0  succeeded (run, resume, approve) / every file valid (validate)
+      1  execution failed / problems found (validate) / no such execution (executions)
+      2  bad arguments, invalid workflow, or a resume the store refused
       3  execution paused, waiting for input
 
     \b
     Examples:
       asl validate workflow.asl.json
       asl run workflow.asl.json --agents my_agents --input '{"name": "Ada"}'
+      asl approve EXECUTION_ID --comment "looks good"
+      asl executions list --status paused
+
+    Paused executions are kept in a store: --store URL, else $ASL_STORE, else
+    asl.db in your user data directory.
     """
 
 
@@ -341,6 +427,18 @@ def validate(files: tuple[str, ...], output_format: str, registry: AgentRegistry
         raise ProblemsFound(stdout="".join(f"{line}\n" for line in lines))
 
 
+def agents_option(help_text: str) -> Callable[[F], F]:
+    """``--agents MODULE[:ATTR]``, given to the command as ``registry``."""
+    return click.option("--agents", "registry", type=AgentsSpec(), help=help_text)
+
+
+AGENTS_HELP = (
+    "Python module with the agents, importable from the current directory: "
+    "MODULE (calls its register(registry) function) or MODULE:ATTR naming an "
+    "AgentRegistry, a dict of name to agent, or a register function."
+)
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option(
@@ -350,14 +448,8 @@ def validate(files: tuple[str, ...], output_format: str, registry: AgentRegistry
     help="The execution input as JSON text (default: read stdin; {} when stdin is a terminal).",
 )
 @click.option("--input-file", type=JsonFile(), help="Read the execution input from this JSON file.")
-@click.option(
-    "--agents",
-    "registry",
-    type=AgentsSpec(),
-    help="Python module with the agents, importable from the current directory: "
-    "MODULE (calls its register(registry) function) or MODULE:ATTR naming an "
-    "AgentRegistry, a dict of name to agent, or a register function.",
-)
+@agents_option(AGENTS_HELP)
+@store_option
 @click.option(
     "--execution-id", metavar="ID", help="Use this execution id instead of a generated one."
 )
@@ -366,6 +458,7 @@ def run(
     input_text: Any,
     input_file: Any,
     registry: AgentRegistry | None,
+    store_url: str | None,
     execution_id: str | None,
 ) -> None:
     """Run the workflow in FILE and print its output as JSON.
@@ -376,12 +469,15 @@ def run(
       failed (1)     {"error": NAME, "cause": TEXT}
       paused (3)     {"status": "PAUSED", "executionId", "pausedAt", "pending"}
     An invalid workflow or bad arguments exit 2 with the reason on stderr.
+    A paused execution is kept in the store; continue it with 'asl approve ID'
+    or 'asl resume ID', from any process that opens the same store.
     """
     ctx = click.get_current_context()
     execution_input = _execution_input(ctx, input_text, input_file)
-    engine = _load_valid_engine(file, registry)
-    result = _execute(file, engine, execution_input, execution_id)
-    click.echo(_outcome(result), nl=False)
+    choice = store_choice(store_url)
+    engine = _load_valid_engine(file, registry, choice)
+    result = _execute(file, engine, execution_input, execution_id, choice)
+    click.echo(outcome(result), nl=False)
 
 
 def _execution_input(ctx: click.Context, input_text: Any, input_file: Any) -> Any:
@@ -413,12 +509,14 @@ def _execution_input(ctx: click.Context, input_text: Any, input_file: Any) -> An
         ) from None
 
 
-def _load_valid_engine(file: str, registry: AgentRegistry | None) -> WorkflowEngine:
+def _load_valid_engine(
+    file: str, registry: AgentRegistry | None, choice: StoreChoice
+) -> WorkflowEngine:
     """The engine for FILE, or exit 2 listing every error; warnings go to stderr."""
     from asl import ASLError, WorkflowEngine
 
     try:
-        engine = WorkflowEngine.from_file(file, registry)
+        engine = WorkflowEngine.from_file(file, registry, store=choice.url)
     except ASLError as error:
         raise InvalidWorkflow(error.cause or error.error) from None
     diagnostics = engine.diagnostics()
@@ -435,29 +533,92 @@ def _load_valid_engine(file: str, registry: AgentRegistry | None) -> WorkflowEng
 
 
 def _execute(
-    file: str, engine: WorkflowEngine, execution_input: Any, execution_id: str | None
+    file: str,
+    engine: WorkflowEngine,
+    execution_input: Any,
+    execution_id: str | None,
+    choice: StoreChoice,
 ) -> WorkflowResult:
-    """Run to the end, with a live display of states when a person watches stderr."""
+    """Run to the end (or to a pause), with a live display when a person watches stderr.
+
+    The store is opened before anything runs when the user named one (a wrong URL must
+    fail at once) or when the workflow may pause; a workflow that cannot pause never
+    touches the default file.
+    """
     import asyncio
 
     from asl import ASLError
+    from asl.store import StoreError
+
+    async def go() -> WorkflowResult:
+        store = None
+        if choice.explicit or can_pause(engine.definition):
+            store = await _engine_store(engine, choice)
+            if execution_id is not None:
+                await _refuse_existing(store, execution_id)
+        try:
+            with progress(engine):
+                return await engine.arun(execution_input, execution_id=execution_id)
+        finally:
+            if store is not None:
+                await store.close()
 
     try:
-        if not _stderr_is_terminal():
-            return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
-        from asl import cli_progress
-
-        with cli_progress.LiveProgress(engine):
-            return asyncio.run(engine.arun(execution_input, execution_id=execution_id))
+        result = asyncio.run(go())
+    except StoreError as error:  # the pause could not be written
+        raise StoreUnusable(choice.blame(error.cause)) from None
     except ASLError as error:  # the engine refused to start: nothing ran
         raise InvalidWorkflow(f"{file}: {error.cause or error.error}") from None
+    if result.paused and choice.url.lower().startswith("memory:"):
+        click.echo(
+            f"Warning: execution '{result.execution_id}' paused in memory://, which is gone "
+            "when asl exits; use a persistent --store (sqlite:///path.db) to resume it.",
+            err=True,
+        )
+    return result
+
+
+async def _engine_store(engine: WorkflowEngine, choice: StoreChoice) -> Store:
+    from asl.store import StoreError
+
+    try:
+        return await engine.store()
+    except StoreError as error:
+        raise StoreUnusable(choice.blame(error.cause)) from None
+
+
+async def _refuse_existing(store: Store, execution_id: str) -> None:
+    """An id already in the store is someone else's execution: refuse before running."""
+    from asl.store import UnknownExecutionError
+
+    try:
+        record = await store.load_execution(execution_id)
+    except UnknownExecutionError:
+        return
+    hint = f"resume it with 'asl resume {execution_id}', or " if record.status == "PAUSED" else ""
+    raise CliError(
+        f"Execution '{execution_id}' already exists in the store ({record.status}): "
+        f"{hint}choose another --execution-id."
+    )
+
+
+@contextmanager
+def progress(engine: WorkflowEngine) -> Iterator[None]:
+    """The live display on stderr while the engine runs, when stderr is a terminal."""
+    if not _stderr_is_terminal():
+        yield
+        return
+    from asl import cli_progress
+
+    with cli_progress.LiveProgress(engine):
+        yield
 
 
 def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _outcome(result: WorkflowResult) -> str:
+def outcome(result: WorkflowResult) -> str:
     """stdout for a succeeded execution; raise the exit for any other end."""
     if result.paused:
         raise ExecutionPaused(
@@ -476,5 +637,12 @@ def _outcome(result: WorkflowResult) -> str:
     return json_document(result.output)
 
 
+# resume, approve, reject and executions live in cli_store and add themselves to ``main``;
+# imported last because they use what this module defines above.
+import asl.cli_store  # noqa: E402, F401
+
 if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`
-    main(prog_name="asl")
+    # Under -m this file runs as __main__, a copy the commands above were not added to.
+    from asl.cli import main as _main
+
+    _main(prog_name="asl")

@@ -40,6 +40,7 @@ from asl.runtime.execution import (
     StateExitHook,
 )
 from asl.runtime.machine import StateMachine, run_machine
+from asl.runtime.memory import memory_store_url
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
@@ -83,6 +84,7 @@ class WorkflowEngine:
         self._store_option = store
         self._store: Store | None = store if isinstance(store, Store) else None
         self.approval_handler = approval_handler
+        self._memory: Store | None = None
 
     @classmethod
     def from_file(
@@ -272,7 +274,20 @@ class WorkflowEngine:
         )
         execution.approval_handler = self.approval_handler
         execution.checkpoints = functools.partial(self._save_checkpoint, execution)
+        workflow_memory = self.definition.get("Memory")
+        execution.memory = (
+            workflow_memory if isinstance(workflow_memory, dict) else {},
+            self._memory_store,
+        )
         return execution
+
+    async def _memory_store(self) -> Store:
+        """Where Memory blocks read and write: the workflow's Memory backend, else the store."""
+        if self._memory is None:
+            settings = self.definition.get("Memory")
+            url = memory_store_url(settings) if isinstance(settings, dict) else None
+            self._memory = await open_store(url) if url else await self.store()
+        return self._memory
 
     async def _save_checkpoint(
         self, execution: Execution, name: str, saved: dict[str, Any], ttl: float | None

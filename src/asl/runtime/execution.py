@@ -54,6 +54,7 @@ class Execution:
         "input_tokens",
         "machine_name",
         "max_events",
+        "memory",
         "on_enter",
         "on_exit",
         "output_tokens",
@@ -88,6 +89,8 @@ class Execution:
         self.approval_handler: Any = None
         # Saves a named checkpoint (name, data, ttl seconds) in the engine's store.
         self.checkpoints: Any = None
+        # The workflow's Memory settings and the store its Memory blocks use.
+        self.memory: tuple[dict[str, Any], Any] = ({}, None)
         self.decisions: dict[str, Any] = {}
         self.top_variables: MutableMapping[str, Any] = {}
         self.on_enter = on_enter

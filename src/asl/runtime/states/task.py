@@ -16,6 +16,7 @@ from asl.agents.registry import BoundAgent
 from asl.language.errors import AGENT_NOT_FOUND, TASK_FAILED, ASLError
 from asl.runtime.dataflow import located
 from asl.runtime.execution import Concurrency, Scope
+from asl.runtime.memory import MemoryBlock
 from asl.runtime.payload_size import check_payload
 from asl.runtime.settings import Setting
 from asl.runtime.states.base import RecoverableState, failure
@@ -38,6 +39,9 @@ class TaskState(RecoverableState):
         self.timeout = timeout if guarded else None
         self.heartbeat = heartbeat if guarded else None
         self.needs(max(timeout.context_mode, heartbeat.context_mode))
+        self.memory = MemoryBlock(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
+        if self.memory is not None:  # only Tasks with Memory pay for it
+            self.attempt = self._with_memory  # type: ignore[method-assign]
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         execution = scope.execution
@@ -78,6 +82,23 @@ class TaskState(RecoverableState):
         if self.finish_fn is None:
             return result
         return self.finish(data, result, context, entered)
+
+    async def _with_memory(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
+        """Read memory into the input, run, then write memory from the output."""
+        assert self.memory is not None
+        workflow, open_memory = scope.execution.memory
+        context = self.environment(scope, entered, retry_count) if self.context_mode else None
+        try:
+            store = await open_memory()
+            data = await self.memory.read(data, context, store, workflow)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+        output = await TaskState.attempt(self, data, scope, entered, retry_count)
+        try:
+            await self.memory.write(output, context, store, workflow)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+        return output
 
     def _not_found(self, record: Any) -> ASLError:
         error = ASLError(
