@@ -6,7 +6,8 @@ what happened::
 
     0  the execution succeeded, or every file validated
     1  the execution failed (stdout: {"error", "cause"}), or validation found problems
-    2  bad arguments or an invalid workflow (the reason on stderr)
+    2  bad arguments, an invalid workflow, an unusable store or a refused resume
+       (the reason on stderr; nothing ran, nothing changed)
     3  the execution paused (stdout: {"status": "PAUSED", ...})
 
 Every layer raises a :class:`CliError` that carries its exit code; click's
@@ -14,8 +15,13 @@ standalone ``main`` is the one place that shows it and exits, so commands can
 also be invoked embedded (``standalone_mode=False``) or through ``CliRunner``.
 ``main``, the group of commands, is the console script's entry point.
 
-The engine is imported inside the commands, never at module level: ``asl --help``
-then costs Python plus click, nothing more.
+This module has ``validate`` and ``run`` and what every command shares (errors,
+JSON flags, ``--store``); ``cli_agents`` loads ``--agents``; ``cli_store`` has
+``resume``, ``approve``, ``reject`` and ``executions``, which exit 1 only for an
+unknown id (``executions show|history``).
+
+The engine and the store are imported inside the commands, never at module level:
+``asl --help`` then costs Python plus click, nothing more.
 """
 
 from __future__ import annotations
@@ -24,13 +30,13 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 from click.core import ParameterSource
 
 from asl import __version__
+from asl.cli_agents import AgentsSpec
 
 if TYPE_CHECKING:
     from asl import AgentRegistry, Diagnostic, WorkflowEngine, WorkflowResult
@@ -135,111 +141,6 @@ class JsonFile(ParamType):
             )
 
 
-class AgentsSpec(ParamType):
-    """``--agents MODULE[:ATTR]``: where the workflow's agents come from."""
-
-    name = "MODULE[:ATTR]"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            return load_registry(value)
-        except AgentsLoadError as error:
-            self.fail(str(error), param, ctx)
-
-
-# --- --agents: a registry from the user's module ---------------------------------------
-
-
-class AgentsLoadError(Exception):
-    """Why ``--agents`` gave no registry; shown after the flag's name, then exit 2."""
-
-
-def load_registry(spec: str) -> AgentRegistry:
-    """Import ``MODULE[:ATTR]`` from the current directory and turn it into a registry.
-
-    ``ATTR`` may be an ``AgentRegistry``, a dict of name to agent, or a function taking
-    a fresh registry; ``MODULE`` alone means ``MODULE:register``, the examples' shape.
-    """
-    module_name, colon, attr = spec.partition(":")
-    if module_name.endswith(".py") or "/" in module_name or "\\" in module_name:
-        dotted = module_name.removeprefix("./").removesuffix(".py").replace("/", ".")
-        raise AgentsLoadError(
-            f"'{spec}' is a file path; give the module name instead, e.g. --agents {dotted}"
-        )
-    names_ok = all(part.isidentifier() for part in module_name.split("."))
-    if not names_ok or (colon and not attr.isidentifier()):
-        raise AgentsLoadError(
-            f"'{spec}' is not MODULE or MODULE:ATTR, e.g. my_agents or my_agents:registry."
-        )
-    module = _import_user_module(module_name)
-    target = getattr(module, attr or "register", None)
-    if target is None:
-        if not attr:
-            raise AgentsLoadError(
-                f"module '{module_name}' has no register(registry) function; define one, "
-                f"or name the registry or dict of agents with {module_name}:ATTR."
-            )
-        raise AgentsLoadError(f"module '{module_name}' has no attribute '{attr}'.")
-    return _registry_from(target, spec)
-
-
-def _import_user_module(name: str) -> Any:
-    """Import the way ``python -m`` would: the current directory comes first."""
-    import importlib
-    import os
-
-    cwd = os.getcwd()
-    if cwd not in sys.path and "" not in sys.path:
-        sys.path.insert(0, cwd)
-    importlib.invalidate_caches()  # a module written a moment ago must be found
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        missing = error.name or ""
-        if name == missing or name.startswith(f"{missing}."):
-            raise AgentsLoadError(
-                f"no module named '{name}' in the current directory ({cwd}) or on the "
-                "Python path; run asl from the folder that contains it, or install it."
-            ) from None
-        raise AgentsLoadError(f"importing '{name}' failed: {error}.") from None
-    except SyntaxError as error:
-        where = f"{error.filename}:{error.lineno}:{error.offset}"
-        raise AgentsLoadError(f"importing '{name}' failed: {where}: {error.msg}.") from None
-    except Exception as error:  # the user's module raised while importing
-        raise AgentsLoadError(
-            f"importing '{name}' failed: {type(error).__name__}: {error}"
-        ) from None
-
-
-def _registry_from(target: Any, spec: str) -> AgentRegistry:
-    from asl import AgentRegistry
-
-    if isinstance(target, AgentRegistry):
-        return target
-    if isinstance(target, dict):
-        try:
-            return AgentRegistry(target)
-        except TypeError as error:
-            raise AgentsLoadError(f"'{spec}': {error}.") from None
-    if not callable(target):
-        raise AgentsLoadError(
-            f"'{spec}' is a {type(target).__name__}; expected an AgentRegistry, a dict of "
-            "name to agent, or a register(registry) function."
-        )
-    registry = AgentRegistry()
-    try:
-        target(registry)
-    except Exception as error:  # the user's register function raised
-        raise AgentsLoadError(
-            f"'{spec}' raised while registering agents: {type(error).__name__}: {error}"
-        ) from None
-    if not len(registry):
-        raise AgentsLoadError(
-            f"'{spec}' registered no agents; it should call registry.register(name, agent)."
-        )
-    return registry
-
-
 # --- --store: where paused executions are kept ------------------------------------------
 
 STORE_ENV = "ASL_STORE"
@@ -263,17 +164,12 @@ def store_option(command: F) -> F:
     )(command)
 
 
-@dataclass(frozen=True)
-class StoreChoice:
-    """The store URL a command uses, and who chose it (for messages and eagerness)."""
+class StoreChoice(NamedTuple):
+    """The store URL a command uses, and who chose it (for messages)."""
 
     url: str
     source: str
     """``--store``, ``ASL_STORE``, or ``""`` for the default SQLite file."""
-
-    @property
-    def explicit(self) -> bool:
-        return bool(self.source)
 
     def blame(self, cause: str) -> str:
         """The cause of a store failure, saying where the URL came from when it helps."""
@@ -300,15 +196,6 @@ async def open_cli_store(choice: StoreChoice) -> Store:
         return await open_store(choice.url)
     except StoreError as error:
         raise StoreUnusable(choice.blame(error.cause)) from None
-
-
-def can_pause(value: Any) -> bool:
-    """Whether a document has a state that may pause (an Approval), at any depth."""
-    if isinstance(value, dict):
-        return value.get("Type") == "Approval" or any(can_pause(v) for v in value.values())
-    if isinstance(value, list):
-        return any(can_pause(item) for item in value)
-    return False
 
 
 # --- diagnostics: how validate and run report a document's problems -------------------
@@ -541,9 +428,8 @@ def _execute(
 ) -> WorkflowResult:
     """Run to the end (or to a pause), with a live display when a person watches stderr.
 
-    The store is opened before anything runs when the user named one (a wrong URL must
-    fail at once) or when the workflow may pause; a workflow that cannot pause never
-    touches the default file.
+    The store is opened before anything runs, so a wrong URL or an unwritable file
+    fails at once (exit 2) rather than when the execution pauses.
     """
     import asyncio
 
@@ -551,21 +437,18 @@ def _execute(
     from asl.store import StoreError
 
     async def go() -> WorkflowResult:
-        store = None
-        if choice.explicit or can_pause(engine.definition):
-            store = await _engine_store(engine, choice)
+        store = await _engine_store(engine, choice)
+        try:
             if execution_id is not None:
                 await _refuse_existing(store, execution_id)
-        try:
             with progress(engine):
                 return await engine.arun(execution_input, execution_id=execution_id)
         finally:
-            if store is not None:
-                await store.close()
+            await store.close()
 
     try:
         result = asyncio.run(go())
-    except StoreError as error:  # the pause could not be written
+    except StoreError as error:  # the store failed while the execution ran
         raise StoreUnusable(choice.blame(error.cause)) from None
     except ASLError as error:  # the engine refused to start: nothing ran
         raise InvalidWorkflow(f"{file}: {error.cause or error.error}") from None
@@ -588,7 +471,7 @@ async def _engine_store(engine: WorkflowEngine, choice: StoreChoice) -> Store:
 
 
 async def _refuse_existing(store: Store, execution_id: str) -> None:
-    """An id already in the store is someone else's execution: refuse before running."""
+    """An id already in the store is another execution: refuse before running (as AWS does)."""
     from asl.store import UnknownExecutionError
 
     try:

@@ -118,7 +118,7 @@ def _check_agents(
             else "\nGive the agents it ran with (see 'asl run --help')."
         )
     raise InvalidWorkflow(
-        f"execution '{execution_id}' cannot continue with these agents; nothing changed:"
+        f"Execution '{execution_id}' cannot continue with these agents; nothing changed:"
         f"{lines}{hint}"
     )
 

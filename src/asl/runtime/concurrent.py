@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from asl.runtime.execution import Concurrency
+from asl.runtime.execution import Concurrency, Scope
 
 Job = Callable[[int], Awaitable[Any]]
 
@@ -44,3 +44,31 @@ async def run_all(count: int, limit: int, job: Job) -> list[Any]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Children:
+    """The finished items of one visit of a top-level Map or Parallel, kept in the store.
+
+    Only durable executions record them, and only at the top level (a nested
+    Map runs again with its enclosing item); ``of`` returns None otherwise.
+    """
+
+    __slots__ = ("execution_id", "key", "store")
+
+    def __init__(self, store: Any, execution_id: str, key: str) -> None:
+        self.store = store
+        self.execution_id = execution_id
+        self.key = key
+
+    @classmethod
+    def of(cls, scope: Scope, key: str) -> Children | None:
+        store = scope.execution.durable
+        if store is None or scope.nested:
+            return None
+        return cls(store, scope.execution.id, key)
+
+    async def load(self) -> dict[int, Any]:
+        return dict(await self.store.load_children(self.execution_id, self.key))
+
+    async def record(self, index: int, output: Any) -> None:
+        await self.store.record_child(self.execution_id, self.key, index, output)

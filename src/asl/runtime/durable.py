@@ -105,12 +105,11 @@ async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption
     pending = [r for r in await store.list_requests(execution_id) if r.state == last.next_state]
     if not pending or last.next_state is None:
         raise ASLError(INVALID_RESUME, f"Execution '{execution_id}' waits on no pending request")
-    events = [_event(event) for transition in transitions for event in transition.events]
     return Resumption(
         last.next_state,
         last.output,
         record.input,
-        events,
+        stored_events(transitions),
         last.tokens,
         last.cost,
         dict(last.variables),
@@ -141,6 +140,11 @@ async def load_definition(store: Store, execution_id: str) -> dict[str, Any]:
             INVALID_RESUME, f"The workflow of execution '{execution_id}' is not in this store"
         )
     return entry.value
+
+
+def stored_events(transitions: list[Transition]) -> list[Event]:
+    """The history committed with ``transitions``, back in the engine's event form."""
+    return [_event(event) for transition in transitions for event in transition.events]
 
 
 def _event(stored: dict[str, Any]) -> Event:

@@ -25,11 +25,14 @@ from asl.language.errors import TIMEOUT, ASLError, Diagnostic, ValidationError
 from asl.runtime.clock import Clock, SystemClock
 from asl.runtime.compile import compile_machine
 from asl.runtime.durable import (
+    DEFINITIONS,
+    INVALID_RESUME,
     Resumption,
     definition_hash,
     load_definition,
     load_pause,
     save_pause,
+    stored_events,
     timed_out,
 )
 from asl.runtime.execution import (
@@ -39,13 +42,14 @@ from asl.runtime.execution import (
     StateEnterHook,
     StateExitHook,
 )
-from asl.runtime.machine import StateMachine, run_machine
+from asl.runtime.journal import DEFAULT_LEASE_SECONDS, Journal, new_owner
+from asl.runtime.machine import Commit, StateMachine, run_machine
 from asl.runtime.memory import memory_store_url
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
 from asl.runtime.states.approval import check_decision
-from asl.store import Store, open_store, process_store
+from asl.store import ExecutionRecord, Store, UnknownExecutionError, open_store, process_store
 
 logger = logging.getLogger("asl.engine")
 
@@ -70,6 +74,8 @@ class WorkflowEngine:
         name: str | None = None,
         store: str | Store | None = None,
         approval_handler: Any = None,
+        durable: bool | None = None,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
         self.document = definition if isinstance(definition, Document) else load_dict(definition)
         self.registry = registry if registry is not None else AgentRegistry()
@@ -85,6 +91,9 @@ class WorkflowEngine:
         self._store: Store | None = store if isinstance(store, Store) else None
         self.approval_handler = approval_handler
         self._memory: Store | None = None
+        # Journal every transition when a store was given (crash recovery), unless told.
+        self.durable = durable if durable is not None else store is not None
+        self.lease_seconds = lease_seconds
 
     @classmethod
     def from_file(
@@ -170,7 +179,24 @@ class WorkflowEngine:
         execution_input = {} if input is None else input
         execution = self._execution(execution_id or str(uuid.uuid4()), execution_input)
         execution.record("ExecutionStarted", None, "input", execution_input)
-        return await self._execute(machine, execution, execution_input, None, 0)
+        journal = await self._start_journal(machine, execution) if self.durable else None
+        return await self._execute(machine, execution, execution_input, None, 0, journal=journal)
+
+    async def _start_journal(self, machine: StateMachine, execution: Execution) -> Journal:
+        """Record a new durable execution and take its lease."""
+        store = await self.store()
+        digest = definition_hash(self.definition)
+        await store.set_memory(DEFINITIONS, digest, self.definition)
+        record = await store.create_execution(
+            execution.id, digest, execution.input, machine.start_at
+        )
+        owner = new_owner()
+        if not await store.claim(execution.id, owner, self.lease_seconds):
+            raise ASLError(
+                INVALID_RESUME, f"Execution '{execution.id}' is already running elsewhere"
+            )
+        execution.durable = store
+        return Journal(store, execution, owner, self.lease_seconds, record.sequence, 0)
 
     def resume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
         """Continue a paused execution, with the decision it waits for; see :meth:`aresume`."""
@@ -194,6 +220,11 @@ class WorkflowEngine:
         machine = self._compiled()
         store = await self.store()
         digest = definition_hash(self.definition)
+        record = await _record(store, execution_id)
+        if record is not None and record.status == "RUNNING":
+            return await self._recover(machine, store, record, digest)
+        if record is not None and record.status != "PAUSED" and decision is None:
+            return _as_stored(record)  # it has ended: resuming again changes nothing
         try:
             paused = await load_pause(store, execution_id, digest)
         except ASLError:
@@ -232,6 +263,58 @@ class WorkflowEngine:
             len(paused.events),
             paused.variables,
             resumed=True,
+        )
+
+    async def _recover(
+        self, machine: StateMachine, store: Store, record: ExecutionRecord, digest: str
+    ) -> WorkflowResult:
+        """Continue a RUNNING execution whose process died, from its last commit."""
+        if record.definition_hash != digest:
+            raise ASLError(
+                INVALID_RESUME,
+                f"Execution '{record.execution_id}' started with another version of the workflow",
+            )
+        owner = new_owner()
+        if not await store.claim(record.execution_id, owner, self.lease_seconds):
+            raise ASLError(
+                INVALID_RESUME,
+                f"Execution '{record.execution_id}' is running in another process (its lease "
+                "has not expired); resume it once that process is gone",
+            )
+        transitions = await store.history(record.execution_id)
+        events = stored_events(transitions)
+        execution = self._execution(record.execution_id, record.input)
+        execution.events.extend(events)
+        start, data, variables = machine.start_at, record.input, None
+        if transitions:
+            last = transitions[-1]
+            execution.input_tokens, execution.cost = last.tokens, last.cost
+            data, variables = last.output, dict(last.variables)
+            if last.next_state is None:  # it had ended; only the final status was lost
+                await store.finish_execution(record.execution_id, "SUCCEEDED", output=data)
+                await store.release(record.execution_id, owner)
+                return WorkflowResult(
+                    status="SUCCEEDED",
+                    execution_id=record.execution_id,
+                    output=data,
+                    events=execution.events,
+                    tokens_used=last.tokens,
+                    cost=last.cost,
+                )
+            start = last.next_state
+        else:
+            execution.record("ExecutionStarted", None, "input", record.input)
+        execution.durable = store
+        journal = Journal(store, execution, owner, self.lease_seconds, record.sequence, len(events))
+        return await self._execute(
+            machine,
+            execution,
+            data,
+            start,
+            len(events),
+            variables,
+            resumed=True,
+            journal=journal,
         )
 
     @classmethod
@@ -362,6 +445,7 @@ class WorkflowEngine:
         committed_events: int,
         variables: dict[str, Any] | None = None,
         resumed: bool = False,
+        journal: Journal | None = None,
     ) -> WorkflowResult:
         started = time.perf_counter()
         status: Status = "SUCCEEDED"
@@ -374,7 +458,8 @@ class WorkflowEngine:
         Concurrency.active += 1
         try:
             check_input(execution.input, self.payload_limit)
-            output = await self._run_with_timeout(machine, scope, data, start)
+            commit = journal.commit if journal is not None else None
+            output = await self._run_with_timeout(machine, scope, data, start, commit)
             execution.record("ExecutionSucceeded", None, "output", output)
         except Paused as pause:
             paused, status = pause, "PAUSED"
@@ -402,12 +487,14 @@ class WorkflowEngine:
                 definition_hash(self.definition),
                 machine.start_at,
                 paused,
-                committed_events,
+                journal.committed_events if journal is not None else committed_events,
             )
-        elif resumed and status != "PAUSED":  # a resumed execution ends in the store too
+        elif (resumed or journal is not None) and status != "PAUSED":
             await (await self.store()).finish_execution(
                 execution.id, status, output=output, error=error, cause=cause
             )
+        if journal is not None:
+            await journal.store.release(execution.id, journal.owner)
         return WorkflowResult(
             status=status,
             execution_id=execution.id,
@@ -424,13 +511,18 @@ class WorkflowEngine:
         )
 
     async def _run_with_timeout(
-        self, machine: StateMachine, scope: Scope, data: Any, start: str | None
+        self,
+        machine: StateMachine,
+        scope: Scope,
+        data: Any,
+        start: str | None,
+        commit: Commit | None,
     ) -> Any:
         execution = scope.execution
         timeout = self.definition.get("TimeoutSeconds")
         if not isinstance(timeout, int) or isinstance(timeout, bool):
-            return await run_machine(machine, data, scope, start)
-        run = asyncio.ensure_future(run_machine(machine, data, scope, start))
+            return await run_machine(machine, data, scope, start, commit)
+        run = asyncio.ensure_future(run_machine(machine, data, scope, start, commit))
         sleeper = asyncio.ensure_future(execution.clock.sleep(timeout))
         try:
             done, _ = await asyncio.wait({run, sleeper}, return_when=asyncio.FIRST_COMPLETED)
@@ -441,6 +533,13 @@ class WorkflowEngine:
             for task in (run, sleeper):
                 if not task.done():
                     task.cancel()
+
+
+async def _record(store: Store, execution_id: str) -> ExecutionRecord | None:
+    try:
+        return await store.load_execution(execution_id)
+    except UnknownExecutionError:
+        return None
 
 
 def _still_paused(execution_id: str, paused: Resumption) -> WorkflowResult:
@@ -469,17 +568,21 @@ async def _repeated_decision(
             and isinstance(decision, dict)
             and request.decision.get("approval") == decision.get("approval")
         ):
-            record = await store.load_execution(execution_id)
-            return WorkflowResult(
-                status=record.status,  # type: ignore[arg-type]
-                execution_id=execution_id,
-                output=record.output,
-                error=record.error,
-                cause=record.cause,
-                tokens_used=record.tokens,
-                cost=record.cost,
-            )
+            return _as_stored(await store.load_execution(execution_id))
     return None
+
+
+def _as_stored(record: ExecutionRecord) -> WorkflowResult:
+    """The result of an execution as its store has it (no history: it is not replayed)."""
+    return WorkflowResult(
+        status=record.status,  # type: ignore[arg-type]
+        execution_id=record.execution_id,
+        output=record.output,
+        error=record.error,
+        cause=record.cause,
+        tokens_used=record.tokens,
+        cost=record.cost,
+    )
 
 
 def _loop_running() -> bool:

@@ -48,6 +48,7 @@ class Execution:
         "clock",
         "cost",
         "decisions",
+        "durable",
         "events",
         "id",
         "input",
@@ -89,6 +90,9 @@ class Execution:
         self.approval_handler: Any = None
         # Saves a named checkpoint (name, data, ttl seconds) in the engine's store.
         self.checkpoints: Any = None
+        # The store of a durable execution: finished Map items and Parallel branches
+        # of top-level states are recorded there, so a resume does not run them again.
+        self.durable: Any = None
         # The workflow's Memory settings and the store its Memory blocks use.
         self.memory: tuple[dict[str, Any], Any] = ({}, None)
         self.decisions: dict[str, Any] = {}
@@ -152,7 +156,7 @@ class Scope:
     scope: it reads the outer variables, and what it assigns stays its own.
     """
 
-    __slots__ = ("execution", "map_index", "map_value", "nested", "variables")
+    __slots__ = ("execution", "map_index", "map_value", "nested", "path", "variables")
 
     def __init__(
         self,
@@ -161,17 +165,27 @@ class Scope:
         map_value: Any = None,
         variables: Variables | None = None,
         nested: bool = False,
+        path: str = "",
     ) -> None:
         self.execution = execution
         self.map_index = map_index
         self.map_value = map_value
         self.variables: Variables = {} if variables is None else variables
         self.nested = nested  # inside a Map iteration or Parallel branch
+        # Where in the run: "Fan[1]/Each[3]/" for a Map item inside a Parallel branch.
+        self.path = path
 
-    def child(self, map_index: int | None, map_value: Any, assigns: bool) -> Scope:
+    def child(self, map_index: int | None, map_value: Any, assigns: bool, label: str = "") -> Scope:
         """The scope of a branch or iteration; own variables only when it assigns some."""
         variables = ChainMap({}, self.variables) if assigns else self.variables
-        return Scope(self.execution, map_index, map_value, variables, nested=True)
+        return Scope(
+            self.execution,
+            map_index,
+            map_value,
+            variables,
+            nested=True,
+            path=f"{self.path}{label}/",
+        )
 
     def variables_only(self) -> ContextObject:
         """A context for a state that reads variables but not ``$$``."""

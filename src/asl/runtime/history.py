@@ -21,10 +21,13 @@ def iso_timestamp(seconds: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def materialize(events: list[Event]) -> list[dict[str, Any]]:
-    """The trace as dicts: ``id``, ``type``, ``timestamp``, ``state`` and ``details``."""
+def materialize(events: list[Event], first_id: int = 1) -> list[dict[str, Any]]:
+    """The trace as dicts: ``id``, ``type``, ``timestamp``, ``state`` and ``details``.
+
+    ``first_id`` numbers a slice of the history (what a journal commit adds).
+    """
     trace: list[dict[str, Any]] = []
-    for number, (kind, at, state, key, value) in enumerate(events, start=1):
+    for number, (kind, at, state, key, value) in enumerate(events, start=first_id):
         event: dict[str, Any] = {"id": number, "type": kind, "timestamp": iso_timestamp(at)}
         if state is not None:
             event["state"] = state

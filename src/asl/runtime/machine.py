@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asl.language.errors import RUNTIME, ASLError
@@ -21,6 +21,8 @@ from asl.runtime.payload_size import check_payload
 from asl.runtime.states.base import State
 
 logger = logging.getLogger("asl.hooks")
+
+Commit = Callable[[str, Any, "str | None"], Awaitable[None]]
 
 
 class StateMachine:
@@ -39,10 +41,17 @@ class StateMachine:
 
 
 async def run_machine(
-    machine: StateMachine, data: Any, scope: Scope, start: str | None = None
+    machine: StateMachine,
+    data: Any,
+    scope: Scope,
+    start: str | None = None,
+    journal: Commit | None = None,
 ) -> Any:
-    """Run from StartAt (or ``start``, resuming) to an end; the output, or the error."""
-    if machine.is_sync and start is None:
+    """Run from StartAt (or ``start``, resuming) to an end; the output, or the error.
+
+    ``journal`` (top-level machines of durable executions) commits each transition.
+    """
+    if machine.is_sync and start is None and journal is None:
         return run_machine_now(machine, data, scope)
     execution = scope.execution
     events = execution.events
@@ -72,6 +81,8 @@ async def run_machine(
             append((state.exited_event, now(), name, "output", data))
         if hooked:
             _exit(execution.on_exit, name, data, started)
+        if journal is not None:
+            await journal(name, data, following)
         name = following
     return data
 

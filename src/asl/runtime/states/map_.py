@@ -18,7 +18,7 @@ from asl.language.errors import (
 )
 from asl.language.jsonata import compile_template
 from asl.language.payload import Payload, compile_payload
-from asl.runtime.concurrent import run_all
+from asl.runtime.concurrent import Children, run_all
 from asl.runtime.dataflow import compile_selector, located
 from asl.runtime.execution import Scope
 from asl.runtime.flow import (
@@ -91,7 +91,7 @@ class MapState(RecoverableState):
             raise located(error, name, entered) from None
         record("MapStateStarted", name, "length", len(inputs))
         try:
-            results = await self._iterate(inputs, scope, limit, tolerated)
+            results = await self._iterate(inputs, scope, limit, tolerated, entered)
         except ASLError as error:
             caught = ASLError(error.error, error.cause)
             record("MapStateFailed", name, None, failure(caught))
@@ -177,7 +177,7 @@ class MapState(RecoverableState):
         return max(limits)
 
     async def _iterate(
-        self, inputs: list[Any], scope: Scope, limit: int, tolerated: int | None
+        self, inputs: list[Any], scope: Scope, limit: int, tolerated: int | None, entered: int
     ) -> list[Any]:
         execution = scope.execution
         record = execution.record
@@ -204,14 +204,23 @@ class MapState(RecoverableState):
                 results.append(output)
             return results
 
+        children = Children.of(scope, f"{name}:{entered}")
+        finished = await children.load() if children else {}
+
         async def async_iteration(index: int) -> Any:
+            if index in finished:  # recorded before a crash: not run again
+                return finished[index]
             item = inputs[index]
             append(("MapIterationStarted", now(), name, "index", index))
             try:
-                output = await run_machine(machine, item, scope.child(index, item, machine.assigns))
+                output = await run_machine(
+                    machine, item, scope.child(index, item, machine.assigns, f"{name}[{index}]")
+                )
             except ASLError as error:
                 return self._failed(record, index, error, failed, tolerated)
             append(("MapIterationSucceeded", now(), name, "index", index))
+            if children:
+                await children.record(index, output)
             return output
 
         return await run_all(len(inputs), limit, async_iteration)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from asl.language.errors import ASLError
-from asl.runtime.concurrent import run_all
+from asl.runtime.concurrent import Children, run_all
 from asl.runtime.execution import Scope
 from asl.runtime.machine import StateMachine, run_machine, run_machine_now
 from asl.runtime.states.base import RecoverableState, failure
@@ -36,14 +36,23 @@ class ParallelState(RecoverableState):
         try:
             if self.all_sync:
                 results = [
-                    run_machine_now(branch, effective, self._branch_scope(scope, branch))
-                    for branch in branches
+                    run_machine_now(branch, effective, self._branch_scope(scope, branch, index))
+                    for index, branch in enumerate(branches)
                 ]
             else:
+                children = Children.of(scope, f"{self.name}:{entered}")
+                finished = await children.load() if children else {}
 
                 async def branch(index: int) -> Any:
+                    if index in finished:  # recorded before a crash: not run again
+                        return finished[index]
                     machine = branches[index]
-                    return await run_machine(machine, effective, self._branch_scope(scope, machine))
+                    output = await run_machine(
+                        machine, effective, self._branch_scope(scope, machine, index)
+                    )
+                    if children:
+                        await children.record(index, output)
+                    return output
 
                 results = await run_all(len(branches), 0, branch)
         except ASLError as error:
@@ -53,7 +62,8 @@ class ParallelState(RecoverableState):
         record("ParallelStateSucceeded", self.name, None, None)
         return self.finish(data, results, context, entered)
 
-    @staticmethod
-    def _branch_scope(scope: Scope, branch: StateMachine) -> Scope:
+    def _branch_scope(self, scope: Scope, branch: StateMachine, index: int) -> Scope:
         """A branch reads the outer variables; what it assigns its siblings never see."""
-        return scope.child(scope.map_index, scope.map_value, branch.assigns)
+        return scope.child(
+            scope.map_index, scope.map_value, branch.assigns, f"{self.name}[{index}]"
+        )

@@ -128,7 +128,7 @@ class TaskState(RecoverableState):
                 execution.id,
                 self.name,
                 retry_count + 1,
-                f"{execution.id}:{self.name}:{entered}",
+                idempotency_key(execution.id, scope.path, self.name, entered),
                 agent_logger,
                 heartbeat.beat if heartbeat is not None else None,
             )
@@ -161,3 +161,15 @@ class TaskState(RecoverableState):
         return await with_deadlines(
             call, scope.execution.clock, timeout, heartbeat_seconds, heartbeat
         )
+
+
+def idempotency_key(execution_id: str, path: str, state: str, entered: int) -> str:
+    """The same for every retry of one visit of a state, and after a crash-resume.
+
+    At the top level the entered event id is stable across a resume (the history
+    is restored as committed); inside a Map item or Parallel branch, which runs
+    again from its start, the place in the run names the visit instead.
+    """
+    if not path:
+        return f"{execution_id}:{state}:{entered}"
+    return f"{execution_id}:{path}{state}"

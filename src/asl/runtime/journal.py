@@ -1,0 +1,79 @@
+"""The execution journal: every top-level transition committed to the store as it happens.
+
+With a store, each state that ends commits one :class:`~asl.store.Transition`
+(the state, its output, the next state, the history events since the last
+commit, the usage and the variables). The store rejects a commit whose
+sequence is stale, so two processes can never fork one execution's history,
+and a lease says which process runs it: after a crash (``kill -9``) the lease
+expires and ``engine.resume(id)`` continues from the last committed
+transition. The state that was in flight runs again, with the same entered
+event id and so the same idempotency key in its ``AgentContext``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from typing import Any
+
+from asl.language.errors import ASLError
+from asl.runtime.execution import Execution
+from asl.runtime.history import materialize
+from asl.store import Store, Transition
+
+DEFAULT_LEASE_SECONDS = 30.0
+
+
+def new_owner() -> str:
+    """Who holds a lease: this host, this process, this engine call."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Journal:
+    """Commits the transitions of one execution, renewing its lease as it goes."""
+
+    def __init__(
+        self,
+        store: Store,
+        execution: Execution,
+        owner: str,
+        lease_seconds: float,
+        sequence: int,
+        committed_events: int,
+    ) -> None:
+        self.store = store
+        self.execution = execution
+        self.owner = owner
+        self.lease_seconds = lease_seconds
+        self.sequence = sequence
+        self.committed_events = committed_events
+        self.renewed = time.monotonic()
+
+    async def commit(self, state: str, output: Any, next_state: str | None) -> None:
+        execution = self.execution
+        events = execution.events
+        new_events = materialize(events[self.committed_events :], self.committed_events + 1)
+        self.sequence += 1
+        await self.store.commit_transition(
+            Transition(
+                execution_id=execution.id,
+                sequence=self.sequence,
+                state=state,
+                output=output,
+                next_state=next_state,
+                events=new_events,
+                tokens=execution.tokens_used,
+                cost=execution.cost,
+                variables=dict(execution.top_variables),
+            )
+        )
+        self.committed_events = len(events)
+        if time.monotonic() - self.renewed > self.lease_seconds / 3:
+            if not await self.store.renew(execution.id, self.owner, self.lease_seconds):
+                raise ASLError(
+                    "States.Runtime",
+                    f"Execution '{execution.id}' lost its lease to another process; stopping",
+                )
+            self.renewed = time.monotonic()
