@@ -31,8 +31,18 @@ def uninterrupted(tmp_path: Path) -> object:
 
 @pytest.mark.parametrize("kill_after", [0.0, 0.04, 0.09, 0.14, 0.19, 0.24, 0.29, 0.34])
 def test_sigkill_then_resume_gives_the_same_output(tmp_path: Path, kill_after: float) -> None:
+    kill_and_resume(tmp_path, f"sqlite:///{tmp_path}/asl.db", kill_after)
+
+
+@pytest.mark.parametrize("kill_after", [0.02, 0.12, 0.22, 0.32])
+def test_sigkill_then_resume_on_redis(tmp_path: Path, redis_url: str, kill_after: float) -> None:
+    prefix = f"crash{int(kill_after * 100)}"
+    kill_and_resume(tmp_path, f"{redis_url}?prefix={prefix}", kill_after)
+
+
+def kill_and_resume(tmp_path: Path, store: str, kill_after: float) -> None:
     expected = uninterrupted(tmp_path)
-    store, log = f"sqlite:///{tmp_path}/asl.db", tmp_path / "calls.log"
+    log = tmp_path / "calls.log"
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.durable.crashy", store, str(log), "run-1"], cwd=ROOT
     )

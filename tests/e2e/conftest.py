@@ -17,6 +17,14 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 
+@pytest.fixture(autouse=True)
+def own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every CLI test gets its own store: none writes to the user's data directory."""
+    url = f"sqlite:///{tmp_path}/asl-test.db"
+    monkeypatch.setenv("ASL_STORE", url)
+    return url
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

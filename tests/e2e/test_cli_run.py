@@ -56,8 +56,8 @@ def test_help_names_every_command_and_the_exit_codes(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--help"])
 
     assert result.exit_code == 0
-    assert "  run       Run the workflow in FILE and print its output as JSON.\n" in result.stdout
-    assert "  validate  Check workflow FILES without running them.\n" in result.stdout
+    assert "  run         Run the workflow in FILE and print its output as JSON.\n" in result.stdout
+    assert "  validate    Check workflow FILES without running them.\n" in result.stdout
     assert "  3  execution paused, waiting for input\n" in result.stdout
 
 

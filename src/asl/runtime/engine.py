@@ -255,6 +255,15 @@ class WorkflowEngine:
         execution.input_tokens = paused.tokens
         execution.cost = paused.cost
         execution.decisions[paused.state] = decision
+        journal = None
+        if self.durable:  # the rest of the run is journaled like any durable run
+            owner = new_owner()
+            await store.claim(execution_id, owner, self.lease_seconds)
+            sequence = (await store.load_execution(execution_id)).sequence
+            execution.durable = store
+            journal = Journal(
+                store, execution, owner, self.lease_seconds, sequence, len(paused.events)
+            )
         return await self._execute(
             machine,
             execution,
@@ -263,6 +272,7 @@ class WorkflowEngine:
             len(paused.events),
             paused.variables,
             resumed=True,
+            journal=journal,
         )
 
     async def _recover(

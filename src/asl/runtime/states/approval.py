@@ -50,12 +50,14 @@ class ApprovalState(State):
         self.timeout = parse_duration(self.timeout_text) if self.timeout_text else None
         editable = raw.get("Editable")
         self.editable_fields: list[str] | None = None
-        self.edited_path = None
+        self.edited_path: Callable[[Any, Any], Any] | None = None
         if isinstance(editable, dict):
             self.editable_fields = list(editable.get("Fields") or [])
-            self.edited_path = compile_result_path(
+            place = compile_result_path(
                 {"ResultPath": editable.get("ResultPath", "$.editedContent")}
             )
+            # "$": the edited content replaces the data (compile_result_path gives None).
+            self.edited_path = place or (lambda data, edited: edited)
         self.result_path = compile_result_path(raw)
         self.rules = [
             (compile_rule(rule, f"/States/{name}/Choices/{index}"), rule["Next"])
