@@ -62,7 +62,7 @@ async def save_pause(
     return await store.create_request(
         execution.id,
         paused.state,
-        "approval",
+        "callback" if paused.request.get("type") == "callback" else "approval",
         paused.request,
         request_id=paused.request["requestId"],
     )

@@ -49,7 +49,14 @@ from asl.runtime.pause import Paused
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
 from asl.runtime.states.approval import check_decision
-from asl.store import ExecutionRecord, Store, UnknownExecutionError, open_store, process_store
+from asl.store import (
+    ExecutionRecord,
+    Store,
+    UnknownExecutionError,
+    UnknownRequestError,
+    open_store,
+    process_store,
+)
 
 logger = logging.getLogger("asl.engine")
 
@@ -236,7 +243,11 @@ class WorkflowEngine:
         payload = request.payload if isinstance(request.payload, dict) else {}
         listed = payload.get("options")
         options = [str(option) for option in listed] if isinstance(listed, list) else []
-        if timed_out(request, self.clock.time()):
+        if request.kind == "callback":
+            if decision is None:
+                return _still_paused(execution_id, paused)
+            decision = check_outcome(decision)
+        elif timed_out(request, self.clock.time()):
             decision = {"approval": "timeout", "approver": "system"}
         elif decision is None:
             return _still_paused(execution_id, paused)
@@ -326,6 +337,40 @@ class WorkflowEngine:
             resumed=True,
             journal=journal,
         )
+
+    def send_task_success(self, token: str, output: Any) -> WorkflowResult:
+        """End a ``.waitForTaskToken`` Task with its output (AWS's SendTaskSuccess)."""
+        return self._sync(self.asend_task_success(token, output), "send_task_success")
+
+    def send_task_failure(self, token: str, error: str, cause: str = "") -> WorkflowResult:
+        """Fail a ``.waitForTaskToken`` Task (AWS's SendTaskFailure); Retry/Catch apply."""
+        return self._sync(self.asend_task_failure(token, error, cause), "send_task_failure")
+
+    async def asend_task_success(self, token: str, output: Any) -> WorkflowResult:
+        return await self.aresume(await self._token_execution(token), {"output": output})
+
+    async def asend_task_failure(self, token: str, error: str, cause: str = "") -> WorkflowResult:
+        outcome = {"error": error, "cause": cause}
+        return await self.aresume(await self._token_execution(token), outcome)
+
+    async def _token_execution(self, token: str) -> str:
+        store = await self.store()
+        try:
+            request = await store.get_request(token)
+        except UnknownRequestError:
+            raise ASLError(
+                "States.InvalidToken", f"No task waits for the token '{token}' in this store"
+            ) from None
+        return request.execution_id
+
+    def _sync(self, work: Any, name: str) -> WorkflowResult:
+        if _loop_running():
+            work.close()
+            raise RuntimeError(
+                f"WorkflowEngine.{name}() was called from a running event loop; "
+                f"use 'await engine.a{name}(...)' there instead"
+            )
+        return asyncio.run(work)  # type: ignore[no-any-return]
 
     @classmethod
     async def afrom_store(
@@ -550,6 +595,16 @@ async def _record(store: Store, execution_id: str) -> ExecutionRecord | None:
         return await store.load_execution(execution_id)
     except UnknownExecutionError:
         return None
+
+
+def check_outcome(outcome: Any) -> dict[str, Any]:
+    """What ends a callback: ``{"output": ...}`` or ``{"error": ..., "cause": ...}``."""
+    if isinstance(outcome, dict) and ("output" in outcome or isinstance(outcome.get("error"), str)):
+        return outcome
+    raise ASLError(
+        "States.InvalidDecision",
+        'A task outcome is {"output": VALUE} or {"error": NAME, "cause": TEXT}',
+    )
 
 
 def _still_paused(execution_id: str, paused: Resumption) -> WorkflowResult:

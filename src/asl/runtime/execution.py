@@ -192,7 +192,11 @@ class Scope:
         return ContextObject({}, self.variables)
 
     def context_object(
-        self, state_name: str, entered_event: int, retry_count: int | None = None
+        self,
+        state_name: str,
+        entered_event: int,
+        retry_count: int | None = None,
+        token: bool = False,
     ) -> ContextObject:
         """The ``$$`` object with AWS's members in AWS's order, plus ASL's usage totals.
 
@@ -221,4 +225,6 @@ class Scope:
         }
         if self.map_index is not None:
             context["Map"] = {"Item": {"Index": self.map_index, "Value": self.map_value}}
+        if token:  # a .waitForTaskToken Task: what the callback sends back
+            context["Task"] = {"Token": f"{execution.id}:{state_name}:{entered_event}:token"}
         return ContextObject(context, self.variables)

@@ -46,6 +46,7 @@ class State:
     exited_event: ClassVar[str | None]
     has_parameters: ClassVar[bool] = False  # Parameters (JSONPath) / Arguments (JSONata)
     has_result: ClassVar[bool] = False  # ResultSelector / ResultPath
+    wants_token: bool = False  # $$.Task.Token (a .waitForTaskToken Task)
     step: Step
 
     def __init__(self, name: str, raw: dict[str, Any], language: str = "JSONPath") -> None:
@@ -70,7 +71,7 @@ class State:
         """The context object the state's expressions read, or None when they read none."""
         mode = self.context_mode
         if mode == FULL_CONTEXT:
-            return scope.context_object(self.name, entered, retry_count)
+            return scope.context_object(self.name, entered, retry_count, self.wants_token)
         if mode == VARIABLES_ONLY:
             return scope.variables_only()
         return None

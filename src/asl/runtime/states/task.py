@@ -13,10 +13,12 @@ from typing import Any
 
 from asl.agents.base import AgentContext, AgentResult
 from asl.agents.registry import BoundAgent
-from asl.language.errors import AGENT_NOT_FOUND, TASK_FAILED, ASLError
+from asl.language.errors import AGENT_NOT_FOUND, RUNTIME, TASK_FAILED, ASLError
 from asl.runtime.dataflow import located
 from asl.runtime.execution import Concurrency, Scope
+from asl.runtime.flow import FULL_CONTEXT
 from asl.runtime.memory import MemoryBlock
+from asl.runtime.pause import Paused
 from asl.runtime.payload_size import check_payload
 from asl.runtime.settings import Setting
 from asl.runtime.states.base import RecoverableState, failure
@@ -40,6 +42,12 @@ class TaskState(RecoverableState):
         self.heartbeat = heartbeat if guarded else None
         self.needs(max(timeout.context_mode, heartbeat.context_mode))
         self.memory = MemoryBlock(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
+        # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
+        self.callback = self.agent_name.endswith(".waitForTaskToken")
+        if self.callback:
+            self.wants_token = True
+            self.needs(FULL_CONTEXT)  # $$.Task.Token
+            self.attempt = self._with_callback  # type: ignore[method-assign]
         if self.memory is not None:  # only Tasks with Memory pay for it
             self.attempt = self._with_memory  # type: ignore[method-assign]
 
@@ -81,6 +89,35 @@ class TaskState(RecoverableState):
         append(("TaskSucceeded", now(), name, "output", result))
         if self.finish_fn is None:
             return result
+        return self.finish(data, result, context, entered)
+
+    async def _with_callback(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
+        """Start the work, then pause until a send_task_success/failure names the token."""
+        execution = scope.execution
+        outcome = execution.decisions.pop(self.name, None)
+        if outcome is None:
+            await TaskState.attempt(self, data, scope, entered, retry_count)
+            if scope.nested:
+                raise located(
+                    ASLError(
+                        RUNTIME,
+                        "A .waitForTaskToken Task inside a Map or Parallel cannot wait in this "
+                        "version",
+                    ),
+                    self.name,
+                    entered,
+                )
+            token = task_token(execution.id, self.name, entered)
+            raise Paused(
+                self.name, data, {"type": "callback", "requestId": token, "state": self.name}
+            )
+        if "error" in outcome:
+            failed = ASLError(str(outcome["error"]), str(outcome.get("cause") or ""))
+            execution.record("TaskFailed", self.name, None, failure(failed))
+            raise failed
+        result = outcome.get("output")
+        execution.record("TaskSucceeded", self.name, "output", result)
+        context = self.environment(scope, entered, retry_count)
         return self.finish(data, result, context, entered)
 
     async def _with_memory(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
@@ -173,3 +210,8 @@ def idempotency_key(execution_id: str, path: str, state: str, entered: int) -> s
     if not path:
         return f"{execution_id}:{state}:{entered}"
     return f"{execution_id}:{path}{state}"
+
+
+def task_token(execution_id: str, state: str, entered: int) -> str:
+    """``$$.Task.Token`` of a ``.waitForTaskToken`` Task: names the request that ends it."""
+    return f"{execution_id}:{state}:{entered}:token"

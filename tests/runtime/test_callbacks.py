@@ -1,0 +1,68 @@
+"""Tasks that wait for a task token (AWS .waitForTaskToken), ended from any engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from asl import AgentRegistry, ASLError, WorkflowEngine
+from asl.runtime.clock import ManualClock
+from tests.runtime.conftest import machine
+
+RESOURCE = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+FLOW = machine(
+    (
+        "Ask",
+        {
+            "Type": "Task",
+            "Resource": RESOURCE,
+            "Parameters": {"token.$": "$$.Task.Token", "q.$": "$.q"},
+            "ResultPath": "$.answer",
+            "Next": "Done",
+            "Catch": [{"ErrorEquals": ["Nope"], "ResultPath": "$.error", "Next": "Done"}],
+        },
+    ),
+    ("Done", {"Type": "Pass", "End": True}),
+)
+
+
+def engine(clock: ManualClock, sent: list[Any]) -> WorkflowEngine:
+    registry = AgentRegistry({RESOURCE: lambda parameters: sent.append(parameters)})
+    return WorkflowEngine(FLOW, registry, clock=clock, store="memory://")
+
+
+def test_task_pauses_with_its_token_and_success_continues(clock: ManualClock) -> None:
+    sent: list[Any] = []
+    paused = engine(clock, sent).run({"q": "?"}, execution_id="cb1")
+    assert (paused.status, paused.paused_at_state) == ("PAUSED", "Ask")
+    token = sent[0]["token"]
+    assert token == "cb1:Ask:2:token"
+    assert paused.pending_input == {"type": "callback", "requestId": token, "state": "Ask"}
+    done = engine(clock, []).send_task_success(token, {"a": 42})
+    assert (done.status, done.output) == ("SUCCEEDED", {"q": "?", "answer": {"a": 42}})
+
+
+def test_failure_reaches_the_catch(clock: ManualClock) -> None:
+    sent: list[Any] = []
+    engine(clock, sent).run({"q": "?"}, execution_id="cb2")
+    result = engine(clock, []).send_task_failure(sent[0]["token"], "Nope", "declined")
+    assert result.output == {"q": "?", "error": {"Error": "Nope", "Cause": "declined"}}
+
+
+def test_unknown_token_is_a_clear_error(clock: ManualClock) -> None:
+    with pytest.raises(ASLError) as refused:
+        engine(clock, []).send_task_success("no-such-token", {})
+    assert refused.value.cause == "No task waits for the token 'no-such-token' in this store"
+
+
+def test_second_success_for_the_same_token_changes_nothing(clock: ManualClock) -> None:
+    sent: list[Any] = []
+    engine(clock, sent).run({"q": "?"}, execution_id="cb3")
+    first = engine(clock, []).send_task_success(sent[0]["token"], {"a": 1})
+    again = engine(clock, []).send_task_success(sent[0]["token"], {"a": 1})
+    assert (first.output, again.status, again.output) == (
+        {"q": "?", "answer": {"a": 1}},
+        "SUCCEEDED",
+        {"q": "?", "answer": {"a": 1}},
+    )
