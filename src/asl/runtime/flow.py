@@ -256,15 +256,20 @@ def jsonata_flow(raw: Mapping[str, Any], has_arguments: bool) -> Flow:
     )
 
 
-def jsonata_finish(output: Named | None, assign: Named | None) -> Finish | None:
-    """``Output`` (default: the result) and ``Assign``, both seeing the same ``$states``."""
+def jsonata_finish(
+    output: Named | None, assign: Named | None, result_name: str = "result"
+) -> Finish | None:
+    """``Output`` (default: the result) and ``Assign``, both seeing the same ``$states``.
+
+    ``result_name`` is where ``$states`` holds the result: ``errorOutput`` in a Catch.
+    """
     if output is None and assign is None:
         return None
     shape = output.evaluate if output is not None else None
     values_of = assign.evaluate if assign is not None else None
 
     def finish(state_input: Any, result: Any, context: Any) -> Any:
-        states = {"input": state_input, "result": result, "context": plain(context)}
+        states = {"input": state_input, result_name: result, "context": plain(context)}
         variables = variables_of(context)
         values = values_of(states, variables) if values_of is not None else None
         output_value = shape(states, variables) if shape is not None else result

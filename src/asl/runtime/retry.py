@@ -17,12 +17,10 @@ from asl.language.errors import ASLError
 from asl.runtime.dataflow import ResultApplier, compile_result_path, located
 from asl.runtime.flow import (
     Finish,
-    Named,
+    jsonata_finish,
     jsonata_template,
     jsonpath_assigner,
-    plain,
     store,
-    variables_of,
 )
 
 _TIMEOUTS = frozenset({names.TIMEOUT, names.HEARTBEAT_TIMEOUT})
@@ -86,7 +84,7 @@ class Catcher:
         if jsonata:
             output, output_mode = jsonata_template(raw, "Output")
             assign, assign_mode = jsonata_template(raw, "Assign")
-            self.finish = _error_finish(output, assign)
+            self.finish = jsonata_finish(output, assign, "errorOutput")
             self.context_mode = max(output_mode, assign_mode)
         else:
             self.result_path = compile_result_path(raw)
@@ -110,24 +108,6 @@ class Catcher:
         if self.result_path is not None:
             return self.result_path(state_input, error)
         return error
-
-
-def _error_finish(output: Named | None, assign: Named | None) -> Finish | None:
-    if output is None and assign is None:
-        return None
-    shape = output.evaluate if output is not None else None
-    values_of = assign.evaluate if assign is not None else None
-
-    def finish(state_input: Any, error: Any, context: Any) -> Any:
-        states = {"input": state_input, "errorOutput": error, "context": plain(context)}
-        variables = variables_of(context)
-        values = values_of(states, variables) if values_of is not None else None
-        result = shape(states, variables) if shape is not None else error
-        if values is not None:
-            store(context, values)
-        return result
-
-    return finish
 
 
 def error_output(error: ASLError) -> dict[str, Any]:
