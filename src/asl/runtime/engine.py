@@ -27,13 +27,9 @@ from asl.runtime.compile import compile_machine
 from asl.runtime.durable import (
     DEFINITIONS,
     INVALID_RESUME,
-    Resumption,
     definition_hash,
     load_definition,
-    load_pause,
     save_pause,
-    stored_events,
-    timed_out,
 )
 from asl.runtime.execution import (
     Concurrency,
@@ -48,12 +44,9 @@ from asl.runtime.memory import memory_store_url
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
-from asl.runtime.states.approval import check_decision
+from asl.runtime.resumable import Resumable, loop_running
 from asl.store import (
-    ExecutionRecord,
     Store,
-    UnknownExecutionError,
-    UnknownRequestError,
     open_store,
     process_store,
 )
@@ -67,7 +60,7 @@ class _TimedOut(Exception):
     pass
 
 
-class WorkflowEngine:
+class WorkflowEngine(Resumable):
     """Runs one workflow document with the agents of a registry."""
 
     def __init__(
@@ -174,7 +167,7 @@ class WorkflowEngine:
 
     def run(self, input: Any = None, *, execution_id: str | None = None) -> WorkflowResult:
         """Run to the end and return the result; use :meth:`arun` inside an event loop."""
-        if _loop_running():
+        if loop_running():
             raise RuntimeError(
                 "WorkflowEngine.run() was called from a running event loop; "
                 "use 'await engine.arun(...)' there instead"
@@ -204,173 +197,6 @@ class WorkflowEngine:
             )
         execution.durable = store
         return Journal(store, execution, owner, self.lease_seconds, record.sequence, 0)
-
-    def resume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
-        """Continue a paused execution, with the decision it waits for; see :meth:`aresume`."""
-        if _loop_running():
-            raise RuntimeError(
-                "WorkflowEngine.resume() was called from a running event loop; "
-                "use 'await engine.aresume(...)' there instead"
-            )
-        return asyncio.run(self.aresume(execution_id, decision))
-
-    async def aresume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
-        """Continue a paused execution from the engine's store.
-
-        ``decision`` answers the pending Approval (``{"approval": "approve", "approver":
-        ..., "comment": ...}``); it is checked against the options and recorded once: a
-        second, identical submission is a no-op. Without a decision an Approval whose
-        Timeout has passed takes its timeout route; otherwise the execution stays paused.
-        Raises ASLError (``States.InvalidResume``, ``States.InvalidDecision``) for an unknown
-        or finished execution or a decision that does not fit; nothing changes then.
-        """
-        machine = self._compiled()
-        store = await self.store()
-        digest = definition_hash(self.definition)
-        record = await _record(store, execution_id)
-        if record is not None and record.status == "RUNNING":
-            return await self._recover(machine, store, record, digest)
-        if record is not None and record.status != "PAUSED" and decision is None:
-            return _as_stored(record)  # it has ended: resuming again changes nothing
-        try:
-            paused = await load_pause(store, execution_id, digest)
-        except ASLError:
-            repeat = await _repeated_decision(store, execution_id, decision)
-            if repeat is None:
-                raise
-            return repeat
-        request = paused.request
-        payload = request.payload if isinstance(request.payload, dict) else {}
-        listed = payload.get("options")
-        options = [str(option) for option in listed] if isinstance(listed, list) else []
-        if request.kind == "callback":
-            if decision is None:
-                return _still_paused(execution_id, paused)
-            decision = check_outcome(decision)
-        elif timed_out(request, self.clock.time()):
-            decision = {"approval": "timeout", "approver": "system"}
-        elif decision is None:
-            return _still_paused(execution_id, paused)
-        else:
-            decision = check_decision(decision, options)
-        if not await store.decide_request(request.request_id, decision):
-            repeat = await _repeated_decision(store, execution_id, decision)
-            if repeat is not None:
-                return repeat
-            raise ASLError(
-                "States.InvalidDecision",
-                f"The request '{request.request_id}' was already decided differently",
-            )
-        execution = self._execution(execution_id, paused.input)
-        execution.events.extend(paused.events)
-        execution.input_tokens = paused.tokens
-        execution.cost = paused.cost
-        execution.decisions[paused.state] = decision
-        journal = None
-        if self.durable:  # the rest of the run is journaled like any durable run
-            owner = new_owner()
-            await store.claim(execution_id, owner, self.lease_seconds)
-            sequence = (await store.load_execution(execution_id)).sequence
-            execution.durable = store
-            journal = Journal(
-                store, execution, owner, self.lease_seconds, sequence, len(paused.events)
-            )
-        return await self._execute(
-            machine,
-            execution,
-            paused.data,
-            paused.state,
-            len(paused.events),
-            paused.variables,
-            resumed=True,
-            journal=journal,
-        )
-
-    async def _recover(
-        self, machine: StateMachine, store: Store, record: ExecutionRecord, digest: str
-    ) -> WorkflowResult:
-        """Continue a RUNNING execution whose process died, from its last commit."""
-        if record.definition_hash != digest:
-            raise ASLError(
-                INVALID_RESUME,
-                f"Execution '{record.execution_id}' started with another version of the workflow",
-            )
-        owner = new_owner()
-        if not await store.claim(record.execution_id, owner, self.lease_seconds):
-            raise ASLError(
-                INVALID_RESUME,
-                f"Execution '{record.execution_id}' is running in another process (its lease "
-                "has not expired); resume it once that process is gone",
-            )
-        transitions = await store.history(record.execution_id)
-        events = stored_events(transitions)
-        execution = self._execution(record.execution_id, record.input)
-        execution.events.extend(events)
-        start, data, variables = machine.start_at, record.input, None
-        if transitions:
-            last = transitions[-1]
-            execution.input_tokens, execution.cost = last.tokens, last.cost
-            data, variables = last.output, dict(last.variables)
-            if last.next_state is None:  # it had ended; only the final status was lost
-                await store.finish_execution(record.execution_id, "SUCCEEDED", output=data)
-                await store.release(record.execution_id, owner)
-                return WorkflowResult(
-                    status="SUCCEEDED",
-                    execution_id=record.execution_id,
-                    output=data,
-                    events=execution.events,
-                    tokens_used=last.tokens,
-                    cost=last.cost,
-                )
-            start = last.next_state
-        else:
-            execution.record("ExecutionStarted", None, "input", record.input)
-        execution.durable = store
-        journal = Journal(store, execution, owner, self.lease_seconds, record.sequence, len(events))
-        return await self._execute(
-            machine,
-            execution,
-            data,
-            start,
-            len(events),
-            variables,
-            resumed=True,
-            journal=journal,
-        )
-
-    def send_task_success(self, token: str, output: Any) -> WorkflowResult:
-        """End a ``.waitForTaskToken`` Task with its output (AWS's SendTaskSuccess)."""
-        return self._sync(self.asend_task_success(token, output), "send_task_success")
-
-    def send_task_failure(self, token: str, error: str, cause: str = "") -> WorkflowResult:
-        """Fail a ``.waitForTaskToken`` Task (AWS's SendTaskFailure); Retry/Catch apply."""
-        return self._sync(self.asend_task_failure(token, error, cause), "send_task_failure")
-
-    async def asend_task_success(self, token: str, output: Any) -> WorkflowResult:
-        return await self.aresume(await self._token_execution(token), {"output": output})
-
-    async def asend_task_failure(self, token: str, error: str, cause: str = "") -> WorkflowResult:
-        outcome = {"error": error, "cause": cause}
-        return await self.aresume(await self._token_execution(token), outcome)
-
-    async def _token_execution(self, token: str) -> str:
-        store = await self.store()
-        try:
-            request = await store.get_request(token)
-        except UnknownRequestError:
-            raise ASLError(
-                "States.InvalidToken", f"No task waits for the token '{token}' in this store"
-            ) from None
-        return request.execution_id
-
-    def _sync(self, work: Any, name: str) -> WorkflowResult:
-        if _loop_running():
-            work.close()
-            raise RuntimeError(
-                f"WorkflowEngine.{name}() was called from a running event loop; "
-                f"use 'await engine.a{name}(...)' there instead"
-            )
-        return asyncio.run(work)  # type: ignore[no-any-return]
 
     @classmethod
     async def afrom_store(
@@ -432,64 +258,6 @@ class WorkflowEngine:
     ) -> None:
         saved = {**saved, "input": execution.input, "definition": definition_hash(self.definition)}
         await (await self.store()).save_checkpoint(execution.id, name, saved, ttl_seconds=ttl)
-
-    def restart(
-        self, execution_id: str, checkpoint: str, *, new_execution_id: str | None = None
-    ) -> WorkflowResult:
-        """Start a new execution from a named checkpoint; see :meth:`arestart`."""
-        if _loop_running():
-            raise RuntimeError(
-                "WorkflowEngine.restart() was called from a running event loop; "
-                "use 'await engine.arestart(...)' there instead"
-            )
-        return asyncio.run(
-            self.arestart(execution_id, checkpoint, new_execution_id=new_execution_id)
-        )
-
-    async def arestart(
-        self, execution_id: str, checkpoint: str, *, new_execution_id: str | None = None
-    ) -> WorkflowResult:
-        """A new execution (``<id>-from-<name>`` unless named) that continues after a checkpoint.
-
-        It starts at the state after the Checkpoint with the data and variables saved
-        there. Raises ASLError (``States.InvalidRestart``) for a checkpoint that is
-        unknown or expired, saved by another version of the workflow, or inside a Map
-        or Parallel.
-        """
-        machine = self._compiled()
-        saved = await (await self.store()).load_checkpoint(execution_id, checkpoint)
-        if saved is None or not isinstance(saved.data, dict):
-            raise ASLError(
-                "States.InvalidRestart",
-                f"Execution '{execution_id}' has no checkpoint '{checkpoint}' "
-                "(never saved, or expired)",
-            )
-        data = saved.data
-        if data.get("definition") != definition_hash(self.definition):
-            raise ASLError(
-                "States.InvalidRestart",
-                f"Checkpoint '{checkpoint}' was saved by another version of the workflow",
-            )
-        state = data.get("state")
-        if not data.get("restartable") or not isinstance(state, str):
-            raise ASLError(
-                "States.InvalidRestart",
-                f"Checkpoint '{checkpoint}' is inside a Map or Parallel, or ends the workflow: "
-                "there is nothing to restart from",
-            )
-        execution = self._execution(
-            new_execution_id or f"{execution_id}-from-{checkpoint}", data.get("input")
-        )
-        execution.record("ExecutionStarted", None, "input", execution.input)
-        variables = data.get("variables")
-        return await self._execute(
-            machine,
-            execution,
-            data.get("data"),
-            state,
-            0,
-            dict(variables) if isinstance(variables, dict) else None,
-        )
 
     async def _execute(
         self,
@@ -588,74 +356,6 @@ class WorkflowEngine:
             for task in (run, sleeper):
                 if not task.done():
                     task.cancel()
-
-
-async def _record(store: Store, execution_id: str) -> ExecutionRecord | None:
-    try:
-        return await store.load_execution(execution_id)
-    except UnknownExecutionError:
-        return None
-
-
-def check_outcome(outcome: Any) -> dict[str, Any]:
-    """What ends a callback: ``{"output": ...}`` or ``{"error": ..., "cause": ...}``."""
-    if isinstance(outcome, dict) and ("output" in outcome or isinstance(outcome.get("error"), str)):
-        return outcome
-    raise ASLError(
-        "States.InvalidDecision",
-        'A task outcome is {"output": VALUE} or {"error": NAME, "cause": TEXT}',
-    )
-
-
-def _still_paused(execution_id: str, paused: Resumption) -> WorkflowResult:
-    """A resume with nothing to decide yet: the execution stays as it is."""
-    return WorkflowResult(
-        status="PAUSED",
-        execution_id=execution_id,
-        events=paused.events,
-        tokens_used=paused.tokens,
-        cost=paused.cost,
-        paused_at_state=paused.state,
-        pending_input=paused.request.payload,
-        checkpoint_data=paused.data,
-    )
-
-
-async def _repeated_decision(
-    store: Store, execution_id: str, decision: Any
-) -> WorkflowResult | None:
-    """A decision sent again after it was taken: the execution as it now stands, no change."""
-    if decision is None:
-        return None
-    for request in await store.list_requests(execution_id, pending_only=False):
-        if request.decision == decision or (
-            isinstance(request.decision, dict)
-            and isinstance(decision, dict)
-            and request.decision.get("approval") == decision.get("approval")
-        ):
-            return _as_stored(await store.load_execution(execution_id))
-    return None
-
-
-def _as_stored(record: ExecutionRecord) -> WorkflowResult:
-    """The result of an execution as its store has it (no history: it is not replayed)."""
-    return WorkflowResult(
-        status=record.status,  # type: ignore[arg-type]
-        execution_id=record.execution_id,
-        output=record.output,
-        error=record.error,
-        cause=record.cause,
-        tokens_used=record.tokens,
-        cost=record.cost,
-    )
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def _stem(source: str) -> str:
