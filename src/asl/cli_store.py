@@ -407,3 +407,22 @@ def history(execution_id: str, store_url: str | None) -> None:
 
     events = with_store(store_choice(store_url), work)
     click.echo("".join(json_document(event) for event in events), nl=False)
+
+
+@executions.command(short_help="Its live checkpoints, one JSON object a line.")
+@click.argument("execution_id")
+@store_option
+def checkpoints(execution_id: str, store_url: str | None) -> None:
+    """Print the live checkpoints of EXECUTION_ID (name, created, expires), one per line.
+
+    Restart from one in Python with ``engine.restart(EXECUTION_ID, NAME)``.
+    """
+
+    async def work(store: Store) -> list[dict[str, Any]]:
+        return [
+            {"name": saved.name, "createdAt": saved.created_at, "expiresAt": saved.expires_at}
+            for saved in await store.list_checkpoints(execution_id)
+        ]
+
+    saved = with_store(store_choice(store_url), work)
+    click.echo("".join(json_document(entry) for entry in saved), nl=False)

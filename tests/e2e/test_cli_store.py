@@ -541,3 +541,22 @@ def test_a_pause_in_one_process_is_approved_in_another(review: str, store: str) 
 
     assert (ran.returncode, ran.stdout, ran.stderr) == (3, PAUSED.encode(), b"")
     assert (approved.returncode, approved.stdout, approved.stderr) == (0, PUBLISHED.encode(), b"")
+
+
+def test_executions_checkpoints_lists_the_named_checkpoints(tmp_path: Path) -> None:
+    from asl import WorkflowEngine
+
+    url = f"sqlite:///{tmp_path}/cp.db"
+    document = {
+        "StartAt": "Save",
+        "States": {
+            "Save": {"Type": "Checkpoint", "Name": "half-way", "TTL": "1h", "Next": "End"},
+            "End": {"Type": "Succeed"},
+        },
+    }
+    WorkflowEngine(document, store=url).run({}, execution_id="cp-1")
+    result = CliRunner().invoke(main, ["executions", "checkpoints", "cp-1", "--store", url])
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["name"] for line in lines] == ["half-way"]
+    assert lines[0]["expiresAt"] - lines[0]["createdAt"] == 3600
