@@ -78,9 +78,13 @@ def with_store(choice: StoreChoice, work: Callable[[Store], Awaitable[T]]) -> T:
 
 
 def resume_execution(
-    execution_id: str, decision: Any, registry: AgentRegistry | None, choice: StoreChoice
+    execution_id: str,
+    decision: Any,
+    registry: AgentRegistry | None,
+    choice: StoreChoice,
+    redrive: bool = False,
 ) -> WorkflowResult:
-    """Build the engine from the stored document and continue the execution."""
+    """Build the engine from the stored document and continue (or redrive) the execution."""
     from asl import ASLError, WorkflowEngine
     from asl.store import StoreError
 
@@ -89,6 +93,8 @@ def resume_execution(
             engine = await WorkflowEngine.afrom_store(execution_id, registry, store=store)
             _check_agents(engine, execution_id, registry)
             with progress(engine):
+                if redrive:
+                    return await engine.aredrive(execution_id)
                 return await engine.aresume(execution_id, decision)
         except StoreError:
             raise  # with_store words it
@@ -145,6 +151,21 @@ def resume(
     execution, a decision that does not fit) changes nothing and exits 2.
     """
     result = resume_execution(execution_id, decision, registry, store_choice(store_url))
+    click.echo(outcome(result), nl=False)
+
+
+@main.command(short_help="Run a failed execution again from the state that failed.")
+@click.argument("execution_id")
+@agents_option("The agents the workflow runs with (as for 'asl run').")
+@store_option
+def redrive(execution_id: str, registry: AgentRegistry | None, store_url: str | None) -> None:
+    """Redrive the FAILED (or TIMED_OUT, ABORTED) execution EXECUTION_ID, as Step Functions does.
+
+    The states that succeeded are not run again: the execution continues from the
+    state that failed, with the input it had, keeping its id and history. stdout and
+    exit codes are those of 'asl run'; an execution that did not fail exits 2.
+    """
+    result = resume_execution(execution_id, None, registry, store_choice(store_url), True)
     click.echo(outcome(result), nl=False)
 
 

@@ -560,3 +560,58 @@ def test_executions_checkpoints_lists_the_named_checkpoints(tmp_path: Path) -> N
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["name"] for line in lines] == ["half-way"]
     assert lines[0]["expiresAt"] - lines[0]["createdAt"] == 3600
+
+
+def test_redrive_continues_a_failed_run_from_the_failed_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the agents module sits there
+    url = f"sqlite:///{tmp_path}/rd.db"
+    flow = tmp_path / "flow.asl.json"
+    flow.write_text(
+        json.dumps(
+            {"StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Agent": "Ship", "End": True}}}
+        )
+    )
+    agents = tmp_path / "redrive_agents.py"
+    agents.write_text(
+        "import os\n"
+        "def register(registry):\n"
+        "    def ship(p):\n"
+        "        if os.environ.get('CARRIER') != 'up':\n"
+        "            raise RuntimeError('carrier down')\n"
+        "        return 'sent'\n"
+        "    registry.register('Ship', ship)\n"
+    )
+    env: dict[str, str | None] = {"CARRIER": None}
+    runner = CliRunner()
+    failed = runner.invoke(
+        main,
+        [
+            "run",
+            str(flow),
+            "--agents",
+            "redrive_agents",
+            "--store",
+            url,
+            "--execution-id",
+            "rd-1",
+            "--input",
+            "{}",
+        ],
+        env=env,
+    )
+    assert (failed.exit_code, failed.stdout) == (
+        1,
+        '{"error": "States.TaskFailed", "cause": "carrier down"}\n',
+    )
+    done = runner.invoke(
+        main,
+        ["redrive", "rd-1", "--agents", "redrive_agents", "--store", url],
+        env={**env, "CARRIER": "up"},
+    )
+    assert (done.exit_code, done.stdout) == (0, '"sent"\n')
+    again = runner.invoke(
+        main, ["redrive", "rd-1", "--agents", "redrive_agents", "--store", url], env=env
+    )
+    assert again.exit_code == 2

@@ -295,3 +295,32 @@ async def test_a_foreign_cursor_is_refused(store: Store) -> None:
     )
     with pytest.raises(StoreError):
         await store.list_executions(limit=0)
+
+
+async def test_reopening_a_failed_execution_makes_it_running_again(store: Store) -> None:
+    await start(store)
+    await store.finish_execution("exec-1", "FAILED", error="Boom", cause="it broke")
+    await store.reopen_execution("exec-1")
+    record = await store.load_execution("exec-1")
+    assert (record.status, record.output, record.error, record.cause) == (
+        "RUNNING",
+        None,
+        None,
+        None,
+    )
+    page = await store.list_executions(status="RUNNING")
+    assert [r.execution_id for r in page.executions] == ["exec-1"]
+    assert (await store.list_executions(status="FAILED")).executions == []
+
+
+async def test_only_a_failed_execution_reopens(store: Store) -> None:
+    await start(store)
+    await store.finish_execution("exec-1", "SUCCEEDED", output=1)
+    with pytest.raises(StoreConflictError) as caught:
+        await store.reopen_execution("exec-1")
+    assert caught.value.cause == (
+        "Execution 'exec-1' is SUCCEEDED: only a FAILED, TIMED_OUT or ABORTED execution "
+        "can be redriven"
+    )
+    with pytest.raises(UnknownExecutionError):
+        await store.reopen_execution("nope")

@@ -140,6 +140,37 @@ class Resumable:
             journal=journal,
         )
 
+    def redrive(self, execution_id: str) -> WorkflowResult:
+        """Run a FAILED execution again from the state that failed; see :meth:`aredrive`."""
+        return self._sync(self.aredrive(execution_id), "redrive")
+
+    async def aredrive(self, execution_id: str) -> WorkflowResult:
+        """Restart a FAILED, TIMED_OUT or ABORTED durable execution from its failed state.
+
+        As Step Functions' redrive: the states that succeeded are not run again; the
+        execution continues with the input its failed state had (the output of the
+        last committed transition) and keeps its id and history. Raises ASLError
+        (``States.InvalidRedrive``) for an unknown execution or one that did not fail.
+        """
+        machine = self._compiled()
+        store = await self.store()
+        record = await _record(store, execution_id)
+        if record is None or record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+            state = "unknown" if record is None else record.status
+            raise ASLError(
+                "States.InvalidRedrive",
+                f"Execution '{execution_id}' is {state}: only a FAILED, TIMED_OUT or ABORTED "
+                "durable execution can be redriven",
+            )
+        if record.definition_hash != definition_hash(self.definition):
+            raise ASLError(
+                "States.InvalidRedrive",
+                f"Execution '{execution_id}' started with another version of the workflow",
+            )
+        await store.reopen_execution(execution_id)
+        reopened = await store.load_execution(execution_id)
+        return await self._recover(machine, store, reopened, definition_hash(self.definition))
+
     async def _recover(
         self, machine: StateMachine, store: Store, record: ExecutionRecord, digest: str
     ) -> WorkflowResult:

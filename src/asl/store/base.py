@@ -135,6 +135,14 @@ class Store(ABC):
         """
 
     @abstractmethod
+    async def reopen_execution(self, execution_id: str) -> None:
+        """Make a FAILED, TIMED_OUT or ABORTED execution RUNNING again (a redrive).
+
+        Its history stays; the result is cleared. ``StoreConflictError`` for any
+        other status, ``UnknownExecutionError`` if there is none.
+        """
+
+    @abstractmethod
     async def pause_execution(self, execution_id: str) -> None:
         """Mark a RUNNING execution PAUSED (it waits for a request to be decided).
 

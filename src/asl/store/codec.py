@@ -155,3 +155,10 @@ def merged(current: JSON, patch: dict[str, JSON], namespace: str, key: str) -> d
             "merged: set it instead"
         )
     return {**current, **patch}
+
+
+def not_failed_conflict(execution_id: str, status: str) -> StoreConflictError:
+    return StoreConflictError(
+        f"Execution {execution_id!r} is {status}: only a FAILED, TIMED_OUT or ABORTED "
+        "execution can be redriven"
+    )

@@ -168,6 +168,22 @@ class MemoryStore(Store):
             codec.decode_transition(execution_id, first + i, text) for i, text in enumerate(texts)
         ]
 
+    async def reopen_execution(self, execution_id: str) -> None:
+        with self._lock:
+            record = self._record(execution_id)
+            if record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+                raise codec.not_failed_conflict(execution_id, record.status)
+            self._put(
+                replace(
+                    record,
+                    status="RUNNING",
+                    output=None,
+                    error=None,
+                    cause=None,
+                    updated_at=self._clock(),
+                )
+            )
+
     async def pause_execution(self, execution_id: str) -> None:
         with self._lock:
             record = self._record(execution_id)

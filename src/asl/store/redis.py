@@ -223,6 +223,23 @@ class RedisStore(RedisValues, Store):
             raise UnknownExecutionError(execution_id)
         return int(outcome[0])
 
+    async def reopen_execution(self, execution_id: str) -> None:
+        outcome = await self._run(
+            "REOPEN_EXECUTION",
+            [
+                self._key("x", execution_id),
+                self._key("status", "RUNNING"),
+                self._key("status", "FAILED"),
+                self._key("status", "TIMED_OUT"),
+                self._key("status", "ABORTED"),
+            ],
+            [execution_id, repr(self._clock()), codec.encode(None)],
+        )
+        if outcome[0] == 1:
+            raise UnknownExecutionError(execution_id)
+        if outcome[0] == 2:
+            raise codec.not_failed_conflict(execution_id, _text(outcome[1]))
+
     async def pause_execution(self, execution_id: str) -> None:
         if await self._move(execution_id, "PAUSED", []) == 2:
             record = await self.load_execution(execution_id)
@@ -275,3 +292,7 @@ class RedisStore(RedisValues, Store):
 
 def _index(item: tuple[str, str]) -> int:
     return int(item[0])
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -44,6 +44,7 @@ class RedisConnection:
                 "CREATE_EXECUTION",
                 "COMMIT_TRANSITION",
                 "MOVE_STATUS",
+                "REOPEN_EXECUTION",
                 "CLAIM",
                 "RENEW",
                 "RELEASE",

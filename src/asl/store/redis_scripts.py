@@ -105,3 +105,22 @@ redis.call('HSET', KEYS[1], 'decision', ARGV[1], 'decided_at', ARGV[2])
 redis.call('ZREM', KEYS[2], ARGV[3])
 return 1
 """
+
+# KEYS: execution hash, RUNNING zset, FAILED zset, TIMED_OUT zset, ABORTED zset.
+# ARGV: execution id, updated_at, encoded null.
+# Returns {0} reopened, {1} unknown, {2, status} not a failed execution.
+REOPEN_EXECUTION = """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {1} end
+if status ~= 'FAILED' and status ~= 'TIMED_OUT' and status ~= 'ABORTED' then
+  return {2, status}
+end
+local created = redis.call('HGET', KEYS[1], 'created_at')
+redis.call('HSET', KEYS[1], 'status', 'RUNNING', 'updated_at', ARGV[2],
+  'output', ARGV[3], 'error', ARGV[3], 'cause', ARGV[3])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+redis.call('ZADD', KEYS[2], created, ARGV[1])
+return {0}
+"""

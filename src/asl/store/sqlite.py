@@ -170,6 +170,21 @@ class SQLiteStore(SQLiteValues, Store):
         )
         return [codec.decode_transition(execution_id, seq, body) for seq, body in rows]
 
+    async def reopen_execution(self, execution_id: str) -> None:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT status FROM executions WHERE execution_id = ?", (execution_id,)
+            ).fetchone()
+            if row is None:
+                raise UnknownExecutionError(execution_id)
+            if row[0] not in ("FAILED", "TIMED_OUT", "ABORTED"):
+                raise codec.not_failed_conflict(execution_id, row[0])
+            db.execute(
+                "UPDATE executions SET status = 'RUNNING', output = 'null', error = NULL,"
+                " cause = NULL, updated_at = ? WHERE execution_id = ?",
+                (self._clock(), execution_id),
+            )
+
     async def pause_execution(self, execution_id: str) -> None:
         with self._write() as db:
             row = db.execute(
