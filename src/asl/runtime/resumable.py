@@ -61,12 +61,7 @@ class Resumable:
 
     def resume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
         """Continue a paused execution, with the decision it waits for; see :meth:`aresume`."""
-        if loop_running():
-            raise RuntimeError(
-                "WorkflowEngine.resume() was called from a running event loop; "
-                "use 'await engine.aresume(...)' there instead"
-            )
-        return asyncio.run(self.aresume(execution_id, decision))
+        return self._sync(self.aresume(execution_id, decision), "resume")
 
     async def aresume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
         """Continue a paused execution from the engine's store.
@@ -261,14 +256,8 @@ class Resumable:
         self, execution_id: str, checkpoint: str, *, new_execution_id: str | None = None
     ) -> WorkflowResult:
         """Start a new execution from a named checkpoint; see :meth:`arestart`."""
-        if loop_running():
-            raise RuntimeError(
-                "WorkflowEngine.restart() was called from a running event loop; "
-                "use 'await engine.arestart(...)' there instead"
-            )
-        return asyncio.run(
-            self.arestart(execution_id, checkpoint, new_execution_id=new_execution_id)
-        )
+        work = self.arestart(execution_id, checkpoint, new_execution_id=new_execution_id)
+        return self._sync(work, "restart")
 
     async def arestart(
         self, execution_id: str, checkpoint: str, *, new_execution_id: str | None = None
