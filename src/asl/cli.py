@@ -194,8 +194,18 @@ async def open_cli_store(choice: StoreChoice) -> Store:
 
     try:
         return await open_store(choice.url)
-    except StoreError as error:
-        raise StoreUnusable(choice.blame(error.cause)) from None
+    except (StoreError, OSError) as error:
+        if choice.source:  # a store the user named must work
+            cause = error.cause if isinstance(error, StoreError) else str(error)
+            raise StoreUnusable(choice.blame(cause)) from None
+    # The default file cannot be used here (a read-only home, say): run in memory, and say
+    # so, rather than refuse to run at all.
+    click.echo(
+        f"warning: the default store {choice.url} cannot be used, so this run is kept in "
+        "memory only; give --store or ASL_STORE to keep executions",
+        err=True,
+    )
+    return await open_store("memory://")
 
 
 # --- diagnostics: how validate and run report a document's problems -------------------
@@ -466,8 +476,13 @@ async def _engine_store(engine: WorkflowEngine, choice: StoreChoice) -> Store:
 
     try:
         return await engine.store()
-    except StoreError as error:
-        raise StoreUnusable(choice.blame(error.cause)) from None
+    except (StoreError, OSError) as error:
+        if choice.source:
+            cause = error.cause if isinstance(error, StoreError) else str(error)
+            raise StoreUnusable(choice.blame(cause)) from None
+    store = await open_cli_store(choice)  # the default file is unusable: memory, with a warning
+    engine.use_store(store)
+    return store
 
 
 async def _refuse_existing(store: Store, execution_id: str) -> None:

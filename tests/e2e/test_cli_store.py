@@ -615,3 +615,32 @@ def test_redrive_continues_a_failed_run_from_the_failed_state(
         main, ["redrive", "rd-1", "--agents", "redrive_agents", "--store", url], env=env
     )
     assert again.exit_code == 2
+
+
+def test_unusable_default_store_falls_back_to_memory_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder would go")
+    monkeypatch.delenv("ASL_STORE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    flow = tmp_path / "hello.asl.json"
+    flow.write_text(
+        json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "hi", "End": True}}})
+    )
+    result = CliRunner().invoke(main, ["run", str(flow), "--input", "{}"])
+    assert (result.exit_code, result.stdout) == (0, '"hi"\n')
+    assert "cannot be used, so this run is kept in memory only" in result.stderr
+
+
+def test_unusable_named_store_is_refused(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    flow = tmp_path / "hello.asl.json"
+    flow.write_text(
+        json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "hi", "End": True}}})
+    )
+    url = f"sqlite:///{blocker}/asl.db"
+    result = CliRunner().invoke(main, ["run", str(flow), "--input", "{}", "--store", url])
+    assert result.exit_code == 2
+    assert "Cannot open the SQLite store" in result.stderr

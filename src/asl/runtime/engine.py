@@ -217,6 +217,11 @@ class WorkflowEngine(Resumable):
         self.approval_handler = handler
         return self
 
+    def use_store(self, store: Store) -> WorkflowEngine:
+        """Keep paused and durable executions in ``store`` from now on."""
+        self._store = store
+        return self
+
     async def store(self) -> Store:
         """The store paused executions go to: the one given, else this process's memory."""
         if self._store is None:
