@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,10 +53,14 @@ def kill_and_resume(tmp_path: Path, store: str, kill_after: float) -> None:
     time.sleep(kill_after + random.uniform(0, 0.02))
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
-    time.sleep(0.25)  # the dead process's lease expires
+    time.sleep(0.25)  # the dead process's lease (0.2 s) expires
     calls_before = log.read_text().splitlines() if log.exists() else []
-    result = engine(store, log).resume("run-1")
-    assert (result.status, result.output) == ("SUCCEEDED", expected)
+    result = resume_when_free(store, log)
+    assert (result.status, result.output) == ("SUCCEEDED", expected), (
+        result.error,
+        result.cause,
+        calls_before,
+    )
     calls = log.read_text().splitlines()
     # Every call of a clean run happened once, except the calls in flight at the kill
     # (up to three Map items run at once): those ran again, once, with the same key.
@@ -86,6 +91,20 @@ def test_resume_of_a_running_execution_with_a_live_lease_is_refused(tmp_path: Pa
     asyncio.run(hold())
     with pytest.raises(ASLError):
         engine(store, tmp_path / "x.log").resume("busy")
+
+
+def resume_when_free(store: str, log: Path) -> Any:
+    """Resume; on a loaded machine the dead process's lease may need a moment more."""
+    from asl import ASLError
+
+    for _ in range(10):
+        try:
+            return engine(store, log).resume("run-1")
+        except ASLError as refused:
+            if "lease has not expired" not in refused.cause:
+                raise
+            time.sleep(0.2)
+    return engine(store, log).resume("run-1")
 
 
 def _place(key: str) -> str:
