@@ -41,6 +41,7 @@ from asl.runtime.execution import (
 from asl.runtime.journal import DEFAULT_LEASE_SECONDS, Journal, new_owner
 from asl.runtime.machine import Commit, StateMachine, run_machine
 from asl.runtime.memory import memory_store_url
+from asl.runtime.notify import LogNotifier
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
@@ -76,6 +77,7 @@ class WorkflowEngine(Resumable):
         approval_handler: Any = None,
         durable: bool | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        notifier: Any = None,
     ) -> None:
         self.document = definition if isinstance(definition, Document) else load_dict(definition)
         self.registry = registry if registry is not None else AgentRegistry()
@@ -94,6 +96,7 @@ class WorkflowEngine(Resumable):
         # Journal every transition when a store was given (crash recovery), unless told.
         self.durable = durable if durable is not None else store is not None
         self.lease_seconds = lease_seconds
+        self.notifier = notifier if notifier is not None else LogNotifier()
 
     @classmethod
     def from_file(

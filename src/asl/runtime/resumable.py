@@ -7,7 +7,10 @@ compiled machine, the store and the way to run an execution from a given state.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+import inspect
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asl.language.errors import ASLError
 from asl.runtime.durable import (
@@ -29,12 +32,16 @@ if TYPE_CHECKING:
     from asl.runtime.machine import StateMachine
 
 
+T = TypeVar("T")
+
+
 class Resumable:
     """resume, crash recovery, task-token callbacks and checkpoint restarts."""
 
     clock: Clock
     durable: bool
     lease_seconds: float
+    notifier: Any
 
     if TYPE_CHECKING:
 
@@ -134,6 +141,57 @@ class Resumable:
             resumed=True,
             journal=journal,
         )
+
+    def sweep(self) -> dict[str, list[str]]:
+        """Escalate and expire pending approvals; see :meth:`asweep`."""
+        return self._sync(self.asweep(), "sweep")
+
+    async def asweep(self) -> dict[str, list[str]]:
+        """Do what waiting approvals need as time passes; run it every minute or so.
+
+        An Approval whose ``Escalation.After`` has passed is escalated: the notifier
+        tells ``Escalation.Notify``, once per level (``Repeat {Every, MaxTimes}`` adds
+        levels). One whose ``Timeout`` has passed takes its timeout route. Only
+        executions of this engine's workflow are touched; times come from its clock.
+        Returns ``{"escalated": [request ids], "timedOut": [execution ids]}``.
+        """
+        store = await self.store()
+        now = self.clock.time()
+        escalated: list[str] = []
+        expired: list[str] = []
+        digest = definition_hash(self.definition)
+        for request in await store.list_requests(pending_only=True):
+            payload = request.payload if isinstance(request.payload, dict) else {}
+            if request.kind != "approval":
+                continue
+            record = await _record(store, request.execution_id)
+            if record is None or record.definition_hash != digest:
+                continue
+            if timed_out(request, now):
+                await self.aresume(request.execution_id)
+                expired.append(request.execution_id)
+                continue
+            escalation = payload.get("escalation")
+            requested = payload.get("requestedAt")
+            if not isinstance(escalation, dict) or not isinstance(requested, str):
+                continue
+            due = levels_due(escalation, now - parse_iso(requested))
+            sent = await store.get_memory(ESCALATIONS, request.request_id)
+            if due > (sent.value if sent is not None and isinstance(sent.value, int) else 0):
+                recipients = escalation.get("notify")
+                await self._notify(
+                    [str(r) for r in recipients] if isinstance(recipients, list) else [],
+                    str(escalation.get("message")),
+                    {**payload, "level": due},
+                )
+                await store.set_memory(ESCALATIONS, request.request_id, due)
+                escalated.append(request.request_id)
+        return {"escalated": escalated, "timedOut": expired}
+
+    async def _notify(self, recipients: list[str], message: str, details: dict[str, Any]) -> None:
+        sent = self.notifier.notify(recipients, message, details)
+        if inspect.isawaitable(sent):
+            await sent
 
     def redrive(self, execution_id: str) -> WorkflowResult:
         """Run a FAILED execution again from the state that failed; see :meth:`aredrive`."""
@@ -243,14 +301,14 @@ class Resumable:
             ) from None
         return request.execution_id
 
-    def _sync(self, work: Any, name: str) -> WorkflowResult:
+    def _sync(self, work: Coroutine[Any, Any, T], name: str) -> T:
         if loop_running():
             work.close()
             raise RuntimeError(
                 f"WorkflowEngine.{name}() was called from a running event loop; "
                 f"use 'await engine.a{name}(...)' there instead"
             )
-        return asyncio.run(work)  # type: ignore[no-any-return]
+        return asyncio.run(work)
 
     def restart(
         self, execution_id: str, checkpoint: str, *, new_execution_id: str | None = None
@@ -371,3 +429,22 @@ def loop_running() -> bool:
     except RuntimeError:
         return False
     return True
+
+
+ESCALATIONS = "asl.escalations"  # memory namespace: how many levels each request had
+
+
+def levels_due(escalation: dict[str, Any], waited: float) -> int:
+    """How many escalation levels a request that waited ``waited`` seconds has earned."""
+    after = escalation.get("after")
+    if not isinstance(after, int | float) or waited < after:
+        return 0
+    every = escalation.get("every")
+    repeats = escalation.get("repeats") or 0
+    if not isinstance(every, int | float) or every <= 0:
+        return 1
+    return int(min(1 + (waited - after) // every, 1 + repeats))
+
+
+def parse_iso(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()

@@ -64,6 +64,7 @@ class ApprovalState(State):
             for index, rule in enumerate(raw.get("Choices") or [])
         ]
         self.default: str | None = raw.get("Default")
+        self.escalation = _escalation(raw.get("Escalation"))
         self.needs(FULL_CONTEXT)  # prompts and rules may read $$ and variables
 
     async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
@@ -73,8 +74,12 @@ class ApprovalState(State):
         decision = execution.decisions.pop(self.name, None)
         if decision is None:
             request = self._request(effective, context, execution.id, entered)
+            now = execution.clock.time()
+            request["requestedAt"] = iso_timestamp(now)
             if self.timeout is not None:
-                request["expiresAt"] = iso_timestamp(execution.clock.time() + self.timeout)
+                request["expiresAt"] = iso_timestamp(now + self.timeout)
+            if self.escalation is not None:
+                request["escalation"] = self.escalation
             decision = await self._ask(execution.approval_handler, request)
             if decision is None:
                 if scope.nested:
@@ -205,3 +210,23 @@ def _select(path: Any, data: Any, context: Any) -> Any:
         return path.evaluate(data, context)
     except NoResults:
         raise ASLError(RUNTIME, f"The Prompt path '{path.text}' selects nothing") from None
+
+
+def _escalation(raw: Any) -> dict[str, Any] | None:
+    """``Escalation {After, Notify, Message, Repeat {Every, MaxTimes}}`` as plain numbers."""
+    if not isinstance(raw, dict):
+        return None
+    after = parse_duration(raw.get("After"))
+    if after is None:
+        return None
+    repeat = raw.get("Repeat")
+    every = parse_duration(repeat.get("Every")) if isinstance(repeat, dict) else None
+    times = repeat.get("MaxTimes", 1) if isinstance(repeat, dict) else 0
+    notify = raw.get("Notify") or []
+    return {
+        "after": after,
+        "notify": [str(n) for n in (notify if isinstance(notify, list) else [notify])],
+        "message": str(raw.get("Message") or "An approval is still waiting for a decision"),
+        "every": every,
+        "repeats": int(times) if isinstance(times, int) and every else 0,
+    }
