@@ -75,10 +75,10 @@ class ApprovalState(State):
         if decision is None:
             request = self._request(effective, context, execution.id, entered)
             now = execution.clock.time()
-            request["requestedAt"] = iso_timestamp(now)
             if self.timeout is not None:
                 request["expiresAt"] = iso_timestamp(now + self.timeout)
-            if self.escalation is not None:
+            if self.escalation is not None:  # what engine.sweep() escalates from
+                request["requestedAt"] = iso_timestamp(now)
                 request["escalation"] = self.escalation
             decision = await self._ask(execution.approval_handler, request)
             if decision is None:
