@@ -54,11 +54,22 @@ DOCUMENT: dict[str, Any] = {
             "Agent": "Step",
             "ResultPath": "$.flaky",
             "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1}],
+            "Next": "Confirm",
+        },
+        "Confirm": {
+            "Type": "Approval",
+            "Prompt": "Ship order {{$.n}}?",
+            "ResultPath": "$.ok",
             "Next": "Done",
         },
         "Done": {
             "Type": "Pass",
-            "Parameters": {"n.$": "$.n", "mapped.$": "$.mapped", "fan.$": "$.fan"},
+            "Parameters": {
+                "n.$": "$.n",
+                "mapped.$": "$.mapped",
+                "fan.$": "$.fan",
+                "ok.$": "$.ok.approval",
+            },
             "End": True,
         },
     },

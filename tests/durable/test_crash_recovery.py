@@ -22,15 +22,21 @@ from tests.durable.crashy import INPUT, engine
 ROOT = Path(__file__).resolve().parents[2]
 
 
+APPROVE = {"approval": "approve", "approver": "ops"}
+
+
 def uninterrupted(tmp_path: Path) -> object:
-    result = engine(f"sqlite:///{tmp_path}/clean.db", tmp_path / "clean.log").run(
-        INPUT, execution_id="clean"
-    )
+    store, log = f"sqlite:///{tmp_path}/clean.db", tmp_path / "clean.log"
+    paused = engine(store, log).run(INPUT, execution_id="clean")
+    assert (paused.status, paused.paused_at_state) == ("PAUSED", "Confirm")
+    result = engine(store, log).resume("clean", APPROVE)
     assert result.status == "SUCCEEDED"
     return result.output
 
 
-@pytest.mark.parametrize("kill_after", [0.0, 0.04, 0.09, 0.14, 0.19, 0.24, 0.29, 0.34])
+@pytest.mark.parametrize(
+    "kill_after", [0.0, 0.03, 0.06, 0.09, 0.12, 0.15, 0.18, 0.21, 0.24, 0.27, 0.3, 0.35, 0.45]
+)
 def test_sigkill_then_resume_gives_the_same_output(tmp_path: Path, kill_after: float) -> None:
     kill_and_resume(tmp_path, f"sqlite:///{tmp_path}/asl.db", kill_after)
 
@@ -56,6 +62,8 @@ def kill_and_resume(tmp_path: Path, store: str, kill_after: float) -> None:
     time.sleep(0.25)  # the dead process's lease (0.2 s) expires
     calls_before = log.read_text().splitlines() if log.exists() else []
     result = resume_when_free(store, log)
+    if result.status == "PAUSED":  # it reached the Approval: a person decides
+        result = engine(store, log).resume("run-1", APPROVE)
     assert (result.status, result.output) == ("SUCCEEDED", expected), (
         result.error,
         result.cause,
