@@ -66,3 +66,31 @@ def test_second_success_for_the_same_token_changes_nothing(clock: ManualClock) -
         "SUCCEEDED",
         {"q": "?", "answer": {"a": 1}},
     )
+
+
+def test_result_selector_applies_to_the_callback_result_not_the_submission(
+    clock: ManualClock,
+) -> None:
+    flow = machine(
+        (
+            "Ask",
+            {
+                "Type": "Task",
+                "Resource": RESOURCE,
+                "Parameters": {"token.$": "$$.Task.Token"},
+                "ResultSelector": {"a.$": "$.a"},
+                "End": True,
+            },
+        ),
+    )
+    sent: list[Any] = []
+    registry = AgentRegistry({RESOURCE: lambda parameters: sent.append(parameters)})
+    paused = WorkflowEngine(flow, registry, clock=clock, store="memory://").run(
+        {}, execution_id="cb4"
+    )
+    assert paused.status == "PAUSED"
+    assert [e["type"] for e in paused.trace][-2:] == ["TaskSubmitted", "ExecutionPaused"]
+    done = WorkflowEngine(flow, registry, clock=clock, store="memory://").send_task_success(
+        sent[0]["token"], {"a": 5, "b": 6}
+    )
+    assert done.output == {"a": 5}

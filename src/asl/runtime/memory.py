@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asl.language.errors import ASLError
@@ -28,7 +27,6 @@ from asl.store import Store
 INVALID_TTL = "States.InvalidTTL"
 NOT_CONFIGURED = "States.MemoryNotConfigured"
 _PLACEHOLDER = re.compile(r"\{\{\s*(\$[^}]*?)\s*\}\}")
-StoreGetter = Callable[[], Awaitable[Store]]
 
 
 def parse_ttl(text: Any) -> float | None:

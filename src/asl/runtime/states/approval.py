@@ -167,7 +167,7 @@ def check_decision(decision: Any, options: list[str]) -> dict[str, Any]:
             "States.InvalidDecision",
             'A decision is an object with "approval" set to one of ' + ", ".join(options),
         )
-    if decision["approval"] not in options and decision["approval"] != "timeout":
+    if decision["approval"] not in options:  # "timeout" comes from the engine only
         raise ASLError(
             "States.InvalidDecision",
             f"'{decision['approval']}' is not one of this approval's options: "

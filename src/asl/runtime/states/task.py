@@ -86,6 +86,9 @@ class TaskState(RecoverableState):
             failed = ASLError(TASK_FAILED, str(error) or type(error).__name__)
             execution.record("TaskFailed", name, None, failure(failed))
             raise failed from error
+        if self.callback:  # the work was handed over: its result comes with the token
+            append(("TaskSubmitted", now(), name, "output", result))
+            return result
         append(("TaskSucceeded", now(), name, "output", result))
         if self.finish_fn is None:
             return result
