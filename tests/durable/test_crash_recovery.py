@@ -1,4 +1,7 @@
-"""Crash recovery: kill -9 a process mid-run, resume elsewhere, get the same result.
+"""Crash recovery: kill -9 a process at a moment in time, resume elsewhere, same result.
+
+These kills land anywhere, store writes included; test_kill_points.py kills at 50
+chosen transition points per store.
 
 A committed state never runs again; only the Task in flight at the kill runs
 again, with the same idempotency key.
@@ -34,14 +37,12 @@ def uninterrupted(tmp_path: Path) -> object:
     return result.output
 
 
-@pytest.mark.parametrize(
-    "kill_after", [0.0, 0.03, 0.06, 0.09, 0.12, 0.15, 0.18, 0.21, 0.24, 0.27, 0.3, 0.35, 0.45]
-)
+@pytest.mark.parametrize("kill_after", [0.0, 0.06, 0.12, 0.18, 0.27, 0.35])
 def test_sigkill_then_resume_gives_the_same_output(tmp_path: Path, kill_after: float) -> None:
     kill_and_resume(tmp_path, f"sqlite:///{tmp_path}/asl.db", kill_after)
 
 
-@pytest.mark.parametrize("kill_after", [0.02, 0.12, 0.22, 0.32])
+@pytest.mark.parametrize("kill_after", [0.02, 0.22])
 def test_sigkill_then_resume_on_redis(tmp_path: Path, redis_url: str, kill_after: float) -> None:
     prefix = f"crash{int(kill_after * 100)}"
     kill_and_resume(tmp_path, f"{redis_url}?prefix={prefix}", kill_after)

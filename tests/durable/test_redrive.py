@@ -53,3 +53,33 @@ def test_only_a_failed_execution_is_redriven(tmp_path: Path) -> None:
         "Execution 'ok' is SUCCEEDED: only a FAILED, TIMED_OUT or ABORTED durable execution "
         "can be redriven"
     )
+
+
+def test_redrive_count_is_in_the_context_and_the_history(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/asl.db"
+    flow = {
+        "StartAt": "Ship",
+        "States": {
+            "Ship": {
+                "Type": "Task",
+                "Agent": "Ship",
+                "Parameters": {"redrives.$": "$$.Execution.RedriveCount"},
+                "End": True,
+            }
+        },
+    }
+    seen: list[int] = []
+
+    def ship(parameters: Any) -> Any:
+        seen.append(parameters["redrives"])
+        if len(seen) < 3:
+            raise RuntimeError("carrier down")
+        return "sent"
+
+    make = lambda: WorkflowEngine(flow, AgentRegistry({"Ship": ship}), store=store)  # noqa: E731
+    assert make().run({}, execution_id="r").status == "FAILED"
+    assert make().redrive("r").status == "FAILED"
+    result = make().redrive("r")
+    assert (result.status, seen) == ("SUCCEEDED", [0, 1, 2])
+    redriven = [event for event in result.trace if event["type"] == "ExecutionRedriven"]
+    assert [event["details"] for event in redriven] == [{"redriveCount": 1}, {"redriveCount": 2}]

@@ -85,17 +85,23 @@ class Resumption:
     cost: float
     variables: dict[str, Any]
     requests: list[PendingRequest]
-    """The pending requests: one, or one per parked branch of a Map or Parallel."""
+    """The requests the pause opened: one, or one per parked branch of a Map or Parallel."""
     group: dict[str, Any] | None
     """The parked branches (see :mod:`asl.runtime.branches`), or None."""
     sequence: int
+
+    @property
+    def pending(self) -> list[PendingRequest]:
+        """The requests still undecided. None left: a resume decided them and its process
+        died before its first commit; the next resume continues with those decisions."""
+        return [request for request in self.requests if request.pending]
 
     @property
     def pending_input(self) -> Any:
         """What the execution waits for, as ``WorkflowResult.pending_input`` shows it."""
         if self.group is None:
             return self.requests[0].payload
-        return branches_request(self.state, [request.payload for request in self.requests])
+        return branches_request(self.state, [request.payload for request in self.pending])
 
 
 async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption:
@@ -118,8 +124,13 @@ async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption
         )
     transitions = await store.history(execution_id)
     last = transitions[-1]
-    pending = [r for r in await store.list_requests(execution_id) if r.state == last.next_state]
-    if not pending or last.next_state is None:
+    named = _paused_on(last)
+    requests = [
+        request
+        for request in await store.list_requests(execution_id, pending_only=False)
+        if request.request_id in named
+    ]
+    if not requests or last.next_state is None:
         raise ASLError(INVALID_RESUME, f"Execution '{execution_id}' waits on no pending request")
     group = await load_group(store, execution_id, last)
     return Resumption(
@@ -130,10 +141,23 @@ async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption
         last.tokens,
         last.cost,
         dict(last.variables),
-        pending if group is not None else pending[-1:],
+        requests,
         group,
         last.sequence,
     )
+
+
+def _paused_on(last: Transition) -> set[str]:
+    """The ids of the requests a pause transition opened (its last event says)."""
+    event = last.events[-1] if last.events else {}
+    details = event.get("details") if event.get("type") == "ExecutionPaused" else None
+    request = details.get("request") if isinstance(details, dict) else None
+    if not isinstance(request, dict):
+        return set()
+    listed = request.get("requests") if request.get("type") == "branches" else [request]
+    if not isinstance(listed, list):
+        return set()
+    return {str(item.get("requestId")) for item in listed if isinstance(item, dict)}
 
 
 async def load_group(store: Store, execution_id: str, last: Transition) -> dict[str, Any] | None:

@@ -289,7 +289,11 @@ class WorkflowEngine(Resumable):
         Concurrency.active += 1
         try:
             check_input(execution.input, self.payload_limit)
-            commit = journal.commit if journal is not None else None
+            commit = None
+            if journal is not None:
+                first = start or machine.start_at
+                journal.position = (first, data, first)
+                commit = journal.commit
             output = await self._run_with_timeout(machine, scope, data, start, commit)
             execution.record("ExecutionSucceeded", None, "output", output)
         except Paused as pause:
@@ -321,6 +325,8 @@ class WorkflowEngine(Resumable):
                 journal.committed_events if journal is not None else committed_events,
             )
         elif (resumed or journal is not None) and status != "PAUSED":
+            if journal is not None:
+                await journal.commit_tail()
             await (await self.store()).finish_execution(
                 execution.id, status, output=output, error=error, cause=cause
             )

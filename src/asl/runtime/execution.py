@@ -61,6 +61,7 @@ class Execution:
         "output_tokens",
         "payload_limit",
         "record",
+        "redrive_count",
         "registry",
         "resuming",
         "start_time",
@@ -100,6 +101,7 @@ class Execution:
         # inside a branch; and the parked branches of the Map/Parallel a resume re-enters.
         self.decisions: dict[str, Any] = {}
         self.resuming: dict[str, dict[str, Any]] = {}
+        self.redrive_count = 0  # $$.Execution.RedriveCount
         self.top_variables: MutableMapping[str, Any] = {}
         self.on_enter = on_enter
         self.on_exit = on_exit
@@ -228,7 +230,7 @@ class Scope:
                 "StartTime": iso_timestamp(execution.start_time),
                 "Name": execution.id,
                 "RoleArn": ROLE_ARN,
-                "RedriveCount": 0,
+                "RedriveCount": execution.redrive_count,
                 "Cost": execution.cost,
                 "TokensUsed": execution.tokens_used,
             },

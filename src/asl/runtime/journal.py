@@ -50,8 +50,12 @@ class Journal:
         self.sequence = sequence
         self.committed_events = committed_events
         self.renewed = time.monotonic()
+        # Where the execution stands after the last commit: state, its output, the next
+        # state. The engine sets where the run starts.
+        self.position: tuple[str, Any, str | None] = ("", execution.input, None)
 
     async def commit(self, state: str, output: Any, next_state: str | None) -> None:
+        self.position = (state, output, next_state)
         execution = self.execution
         events = execution.events
         new_events = materialize(events[self.committed_events :], self.committed_events + 1)
@@ -77,3 +81,12 @@ class Journal:
                     f"Execution '{execution.id}' lost its lease to another process; stopping",
                 )
             self.renewed = time.monotonic()
+
+    async def commit_tail(self) -> None:
+        """Commit the events recorded since the last transition (a failure, the end).
+
+        The closing transition repeats the last position, so a redrive or a
+        recovery starts where it would have without it.
+        """
+        if len(self.execution.events) > self.committed_events:
+            await self.commit(*self.position)

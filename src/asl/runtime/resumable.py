@@ -22,6 +22,13 @@ from asl.runtime.durable import (
     stored_events,
     timed_out,
 )
+from asl.runtime.escalation import (
+    ESCALATIONS,
+    all_recipients,
+    auto_approved_at,
+    level_notice,
+    levels_due,
+)
 from asl.runtime.execution import Execution
 from asl.runtime.journal import Journal, new_owner
 from asl.runtime.result import WorkflowResult
@@ -109,7 +116,10 @@ class Resumable:
             if repeat is None:
                 raise
             return repeat
-        if decision is None:
+        decided: list[tuple[PendingRequest, Any]]
+        if not paused.pending:  # decided by a resume whose process died before a commit
+            decided = [(request, request.decision) for request in paused.requests]
+        elif decision is None:
             decided = await self._expire(store, paused)
             if not decided:
                 return _still_paused(execution_id, paused)
@@ -129,6 +139,7 @@ class Resumable:
             decided = [(request, decision)]
         execution = self._execution(execution_id, paused.input)
         execution.events.extend(paused.events)
+        execution.redrive_count = await _redrive_count(store, execution_id)
         execution.input_tokens = paused.tokens
         execution.cost = paused.cost
         if paused.group is None:
@@ -160,7 +171,7 @@ class Resumable:
     ) -> list[tuple[PendingRequest, dict[str, Any]]]:
         """Decide every pending request whose time is up (see :meth:`_expired`)."""
         decided = []
-        for request in paused.requests:
+        for request in paused.pending:
             decision = await self._expired(store, request)
             if decision is not None and await store.decide_request(request.request_id, decision):
                 decided.append((request, decision))
@@ -171,8 +182,7 @@ class Resumable:
         callback's TimeoutSeconds or HeartbeatSeconds); None while it may still wait."""
         now = self.clock.time()
         if request.kind == "approval":
-            expired = timed_out(request, now)
-            return {"approval": "timeout", "approver": "system"} if expired else None
+            return approval_expiry(request, now)
         beat = await store.get_memory(HEARTBEATS, request.request_id)
         last = beat.value if beat is not None and isinstance(beat.value, int | float) else None
         return callback_expiry(request.payload, last, now)
@@ -201,10 +211,13 @@ class Resumable:
             if record is None or record.definition_hash != digest:
                 continue
             if await self._expired(store, request) is not None:
-                await self.aresume(request.execution_id)
-                expired.append(request.execution_id)
+                if request.execution_id not in expired:
+                    await self.aresume(request.execution_id)
+                    expired.append(request.execution_id)
                 continue
-            if request.kind != "approval":
+            if payload.get("onTimeout") == "Escalate" and timed_out(request, now):
+                if await self._escalate_timeout(store, request, payload):
+                    escalated.append(request.request_id)
                 continue
             escalation = payload.get("escalation")
             requested = payload.get("requestedAt")
@@ -212,16 +225,30 @@ class Resumable:
                 continue
             due = levels_due(escalation, now - parse_iso(requested))
             sent = await store.get_memory(ESCALATIONS, request.request_id)
-            if due > (sent.value if sent is not None and isinstance(sent.value, int) else 0):
-                recipients = escalation.get("notify")
-                await self._notify(
-                    [str(r) for r in recipients] if isinstance(recipients, list) else [],
-                    str(escalation.get("message")),
-                    {**payload, "level": due},
-                )
+            told = sent.value if sent is not None and isinstance(sent.value, int) else 0
+            for level in range(told + 1, due + 1):
+                recipients, message = level_notice(escalation, level)
+                await self._notify(recipients, message, {**payload, "level": level})
+            if due > told:
                 await store.set_memory(ESCALATIONS, request.request_id, due)
                 escalated.append(request.request_id)
         return {"escalated": escalated, "timedOut": expired}
+
+    async def _escalate_timeout(
+        self, store: Store, request: PendingRequest, payload: dict[str, Any]
+    ) -> bool:
+        """OnTimeout ``Escalate``: tell every escalation recipient once; it keeps waiting."""
+        key = f"{request.request_id}#timeout"
+        if await store.get_memory(ESCALATIONS, key) is not None:
+            return False
+        escalation = payload.get("escalation")
+        await self._notify(
+            all_recipients(escalation) if isinstance(escalation, dict) else [],
+            "An approval timed out and waits for an escalated decision",
+            {**payload, "level": "timeout"},
+        )
+        await store.set_memory(ESCALATIONS, key, True)
+        return True
 
     async def _notify(self, recipients: list[str], message: str, details: dict[str, Any]) -> None:
         sent = self.notifier.notify(recipients, message, details)
@@ -256,13 +283,23 @@ class Resumable:
                 f"Execution '{execution_id}' started with another version of the workflow",
             )
         await store.reopen_execution(execution_id)
+        count = await _redrive_count(store, execution_id) + 1
+        await store.set_memory(REDRIVES, execution_id, count)
         reopened = await store.load_execution(execution_id)
-        return await self._recover(machine, store, reopened, definition_hash(self.definition))
+        return await self._recover(
+            machine, store, reopened, definition_hash(self.definition), redriven=True
+        )
 
     async def _recover(
-        self, machine: StateMachine, store: Store, record: ExecutionRecord, digest: str
+        self,
+        machine: StateMachine,
+        store: Store,
+        record: ExecutionRecord,
+        digest: str,
+        redriven: bool = False,
     ) -> WorkflowResult:
-        """Continue a RUNNING execution whose process died, from its last commit."""
+        """Continue a RUNNING execution whose process died (or was redriven), from its
+        last commit."""
         if record.definition_hash != digest:
             raise ASLError(
                 INVALID_RESUME,
@@ -279,6 +316,11 @@ class Resumable:
         events = stored_events(transitions)
         execution = self._execution(record.execution_id, record.input)
         execution.events.extend(events)
+        execution.redrive_count = await _redrive_count(store, record.execution_id)
+        if redriven:  # as AWS records it, before the redriven state runs again
+            execution.record(
+                "ExecutionRedriven", None, None, {"redriveCount": execution.redrive_count}
+            )
         start, data, variables = machine.start_at, record.input, None
         if transitions:
             last = transitions[-1]
@@ -430,16 +472,17 @@ async def _addressed(
     store: Store, execution_id: str, paused: Resumption, request_id: str | None
 ) -> PendingRequest | None:
     """The pending request a decision is for; None when it was decided already."""
+    pending = paused.pending
     if request_id is None:
-        if len(paused.requests) == 1:
-            return paused.requests[0]
-        listed = ", ".join(request.request_id for request in paused.requests)
+        if len(pending) == 1:
+            return pending[0]
+        listed = ", ".join(request.request_id for request in pending)
         raise ASLError(
             "States.InvalidDecision",
-            f"Execution '{execution_id}' waits on {len(paused.requests)} requests ({listed}); "
+            f"Execution '{execution_id}' waits on {len(pending)} requests ({listed}); "
             "name the one you decide (request_id=..., or --request in the CLI)",
         )
-    for request in paused.requests:
+    for request in pending:
         if request.request_id == request_id:
             return request
     try:
@@ -453,6 +496,21 @@ async def _addressed(
             "'asl executions show' lists its requests",
         )
     return None
+
+
+def approval_expiry(request: PendingRequest, now: float) -> dict[str, Any] | None:
+    """An Approval's Timeout passed (``approval: "timeout"``, which its OnTimeout reads), or
+    an escalation level that approves on its own was reached; None while it waits."""
+    payload = request.payload if isinstance(request.payload, dict) else {}
+    if timed_out(request, now) and payload.get("onTimeout") != "Escalate":
+        return {"approval": "timeout", "approver": "system"}
+    requested = payload.get("requestedAt")
+    if not isinstance(requested, str):
+        return None
+    level = auto_approved_at(payload.get("escalation"), now - parse_iso(requested))
+    if level is None:
+        return None
+    return {"approval": "approve", "approver": "system", "comment": f"escalation level {level}"}
 
 
 def _timed_out_outcome(decision: Any) -> bool:
@@ -482,6 +540,14 @@ async def _hand_over(store: Store, execution: Execution, group: dict[str, Any]) 
             continue
         if request.decision is not None:
             execution.decisions[request_id] = request.decision
+
+
+REDRIVES = "asl.redrives"  # memory namespace: how many times each execution was redriven
+
+
+async def _redrive_count(store: Store, execution_id: str) -> int:
+    entry = await store.get_memory(REDRIVES, execution_id)
+    return entry.value if entry is not None and isinstance(entry.value, int) else 0
 
 
 async def _record(store: Store, execution_id: str) -> ExecutionRecord | None:
@@ -550,18 +616,3 @@ def loop_running() -> bool:
     except RuntimeError:
         return False
     return True
-
-
-ESCALATIONS = "asl.escalations"  # memory namespace: how many levels each request had
-
-
-def levels_due(escalation: dict[str, Any], waited: float) -> int:
-    """How many escalation levels a request that waited ``waited`` seconds has earned."""
-    after = escalation.get("after")
-    if not isinstance(after, int | float) or waited < after:
-        return 0
-    every = escalation.get("every")
-    repeats = escalation.get("repeats") or 0
-    if not isinstance(every, int | float) or every <= 0:
-        return 1
-    return int(min(1 + (waited - after) // every, 1 + repeats))

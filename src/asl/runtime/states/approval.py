@@ -24,6 +24,7 @@ from asl.language.intrinsics import compile_intrinsic, is_intrinsic
 from asl.language.paths import NoResults, compile_path
 from asl.language.payload import compile_payload
 from asl.runtime.dataflow import compile_result_path, located
+from asl.runtime.escalation import compile_escalation
 from asl.runtime.execution import Scope
 from asl.runtime.flow import FULL_CONTEXT
 from asl.runtime.history import iso_timestamp
@@ -31,6 +32,8 @@ from asl.runtime.pause import Paused, parse_duration
 from asl.runtime.states.base import State, Transition
 
 DEFAULT_OPTIONS = ["approve", "reject"]
+# OnTimeout: what a timed-out approval decides on its own ("Escalate" keeps it waiting).
+_AUTOMATIC = {"AutoApprove": "approve", "AutoReject": "reject"}
 NESTED_WAIT = (
     "A state that waits (an Approval with no decision, a .waitForTaskToken Task) can pause "
     "only at the top level or directly in a branch of a top-level Map or Parallel; give the "
@@ -69,7 +72,9 @@ class ApprovalState(State):
             for index, rule in enumerate(raw.get("Choices") or [])
         ]
         self.default: str | None = raw.get("Default")
-        self.escalation = _escalation(raw.get("Escalation"))
+        self.escalation = compile_escalation(raw.get("Escalation"))
+        on_timeout = raw.get("OnTimeout")
+        self.on_timeout: str | None = on_timeout if isinstance(on_timeout, str) else None
         self.needs(FULL_CONTEXT)  # prompts and rules may read $$ and variables
 
     async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
@@ -90,6 +95,8 @@ class ApprovalState(State):
             now = execution.clock.time()
             if self.timeout is not None:
                 request["expiresAt"] = iso_timestamp(now + self.timeout)
+            if self.on_timeout is not None:
+                request["onTimeout"] = self.on_timeout
             if self.escalation is not None:  # what engine.sweep() escalates from
                 request["requestedAt"] = iso_timestamp(now)
                 request["escalation"] = self.escalation
@@ -142,6 +149,11 @@ class ApprovalState(State):
         self, effective: Any, decision: dict[str, Any], context: Any, now: float
     ) -> Transition:
         timed_out = decision.get("approval") == "timeout"
+        if timed_out and self.on_timeout in _AUTOMATIC:
+            decision = {**decision, "approval": _AUTOMATIC[self.on_timeout]}
+            timed_out = False
+        elif timed_out and self.on_timeout == "Fail":
+            raise ASLError(TIMEOUT, f"The approval '{self.name}' timed out (OnTimeout: Fail)")
         approval: dict[str, Any] = {
             "approval": decision["approval"],
             "approver": decision.get("approver", "user"),
@@ -217,23 +229,3 @@ def _select(path: Any, data: Any, context: Any) -> Any:
         return path.evaluate(data, context)
     except NoResults:
         raise ASLError(RUNTIME, f"The Prompt path '{path.text}' selects nothing") from None
-
-
-def _escalation(raw: Any) -> dict[str, Any] | None:
-    """``Escalation {After, Notify, Message, Repeat {Every, MaxTimes}}`` as plain numbers."""
-    if not isinstance(raw, dict):
-        return None
-    after = parse_duration(raw.get("After"))
-    if after is None:
-        return None
-    repeat = raw.get("Repeat")
-    every = parse_duration(repeat.get("Every")) if isinstance(repeat, dict) else None
-    times = repeat.get("MaxTimes", 1) if isinstance(repeat, dict) else 0
-    notify = raw.get("Notify") or []
-    return {
-        "after": after,
-        "notify": [str(n) for n in (notify if isinstance(notify, list) else [notify])],
-        "message": str(raw.get("Message") or "An approval is still waiting for a decision"),
-        "every": every,
-        "repeats": int(times) if isinstance(times, int) and every else 0,
-    }
