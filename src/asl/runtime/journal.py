@@ -75,12 +75,20 @@ class Journal:
         )
         self.committed_events = len(events)
         if time.monotonic() - self.renewed > self.lease_seconds / 3:
-            if not await self.store.renew(execution.id, self.owner, self.lease_seconds):
+            if not await self._keep_lease():
                 raise ASLError(
                     "States.Runtime",
                     f"Execution '{execution.id}' lost its lease to another process; stopping",
                 )
             self.renewed = time.monotonic()
+
+    async def _keep_lease(self) -> bool:
+        """Renew the lease; one that expired while this process was starved of CPU is
+        taken again, unless another process claimed it meanwhile."""
+        execution_id, owner, seconds = self.execution.id, self.owner, self.lease_seconds
+        if await self.store.renew(execution_id, owner, seconds):
+            return True
+        return await self.store.claim(execution_id, owner, seconds)
 
     async def commit_tail(self) -> None:
         """Commit the events recorded since the last transition (a failure, the end).
