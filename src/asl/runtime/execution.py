@@ -58,6 +58,7 @@ class Execution:
         "memory",
         "on_enter",
         "on_exit",
+        "open_store",
         "output_tokens",
         "payload_limit",
         "record",
@@ -95,6 +96,8 @@ class Execution:
         self.durable: Any = None
         # The workflow's Memory settings and the store its Memory blocks use.
         self.memory: tuple[dict[str, Any], Any] = ({}, None)
+        # Opens the engine's store (cached Task results live there).
+        self.open_store: Any = None
         self.decisions: dict[str, Any] = {}
         self.top_variables: MutableMapping[str, Any] = {}
         self.on_enter = on_enter
