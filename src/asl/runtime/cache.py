@@ -8,7 +8,7 @@ a ``TaskCacheHit``. Failures are never cached. Entries expire after ``TTL``
 
 The key is ``Key`` (a fixed text), ``Key.$`` (a path or intrinsic evaluated
 on the state's input, such as ``States.Hash($.document, 'SHA-256')``), or for
-an idempotent Task its ``IdempotencyKey``/``IdempotencyKey.$`` path; without
+an idempotent Task its ``IdempotencyKey`` (text) or ``IdempotencyKey.$``; without
 any, the SHA-256 of the agent's parameters. ``Scope`` says who shares entries:
 ``workflow`` (the default: every execution of the same state machine, state
 and agent), ``execution`` (one execution only, e.g. a loop) or ``global``
@@ -28,7 +28,6 @@ from asl.runtime.memory import parse_ttl
 from asl.store import Store
 
 CACHE_NAMESPACE: Final = "asl.cache"
-SCOPES: Final = ("workflow", "execution", "global")
 DEFAULT_SCOPE: Final = "workflow"
 
 
@@ -57,10 +56,7 @@ class Hit:
 class CacheSettings:
     """How one Task caches: its key, how long entries live, and who shares them."""
 
-    def __init__(
-        self, key_field: str | None, key: Any, ttl: Any, scope: str, *, dynamic: bool
-    ) -> None:
-        self.key_field = key_field  # for messages: "Cache.Key.$", "IdempotencyKey.$" ...
+    def __init__(self, key: Any, ttl: Any, scope: str, *, dynamic: bool) -> None:
         self.fixed: str | None = key if isinstance(key, str) and not dynamic else None
         self.key_payload: Payload | None = (
             compile_payload({"key.$": key}) if dynamic and isinstance(key, str) else None
@@ -106,29 +102,27 @@ def cache_settings(raw: dict[str, Any]) -> CacheSettings | None:
             return None
         dynamic = "Key.$" in cache
         return CacheSettings(
-            "Cache.Key.$" if dynamic else "Cache.Key",
             cache.get("Key.$") if dynamic else cache.get("Key"),
             cache.get("TTL"),
             cache.get("Scope", DEFAULT_SCOPE),
             dynamic=dynamic,
         )
     if raw.get("Idempotent") is True and raw.get("CacheResult") is True:
-        field, path = idempotency_field(raw)
-        return CacheSettings(field, path, raw.get("CacheTTL"), DEFAULT_SCOPE, dynamic=True)
+        dynamic = "IdempotencyKey.$" in raw
+        return CacheSettings(
+            raw.get("IdempotencyKey.$") if dynamic else raw.get("IdempotencyKey"),
+            raw.get("CacheTTL"),
+            DEFAULT_SCOPE,
+            dynamic=dynamic,
+        )
     return None
 
 
-def idempotency_field(raw: dict[str, Any]) -> tuple[str | None, str | None]:
-    """``IdempotencyKey.$`` or ``IdempotencyKey``: both are paths (the ASL spec's table)."""
-    for field in ("IdempotencyKey.$", "IdempotencyKey"):
-        if isinstance(raw.get(field), str):
-            return field, raw[field]
-    return None, None
-
-
-def idempotency_key(raw: dict[str, Any]) -> Payload | None:
-    """An idempotent Task's key path, compiled: given to its agent in ``AgentContext``."""
+def idempotency_key(raw: dict[str, Any]) -> Payload | str | None:
+    """An idempotent Task's key for its agent's ``AgentContext``: a text, or a compiled path."""
     if raw.get("Idempotent") is not True:
         return None
-    _, path = idempotency_field(raw)
-    return compile_payload({"key.$": path}) if path is not None else None
+    if isinstance(raw.get("IdempotencyKey.$"), str):
+        return compile_payload({"key.$": raw["IdempotencyKey.$"]})
+    key = raw.get("IdempotencyKey")
+    return key if isinstance(key, str) else None

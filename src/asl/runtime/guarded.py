@@ -48,7 +48,7 @@ class TaskGuard:
         state: str,
         sides: tuple[GuardrailSide | None, GuardrailSide | None],
         cache: CacheSettings | None,
-        idempotency: Payload | None,
+        idempotency: Payload | str | None,
     ) -> None:
         self.state = state
         self.input, self.output = sides
@@ -56,7 +56,7 @@ class TaskGuard:
         self.idempotency = idempotency
         self.context_mode = max(
             cache.context_mode if cache is not None else NO_CONTEXT,
-            payload_mode(idempotency),
+            payload_mode(idempotency) if isinstance(idempotency, Payload) else NO_CONTEXT,
         )
 
     def bind(
@@ -125,7 +125,8 @@ class TaskGuard:
             regenerations += 1
 
     def idempotency_value(self, data: Any, context: Any) -> str:
-        assert self.idempotency is not None
+        if not isinstance(self.idempotency, Payload):
+            return str(self.idempotency)
         key = self.idempotency.evaluate(data, context)["key"]
         return key if isinstance(key, str) else digest(key)
 
