@@ -56,10 +56,11 @@ class Hit:
 class CacheSettings:
     """How one Task caches: its key, how long entries live, and who shares them."""
 
-    def __init__(self, key: Any, ttl: Any, scope: str, *, dynamic: bool) -> None:
+    def __init__(self, field: str, key: Any, ttl: Any, scope: str, *, dynamic: bool) -> None:
         self.fixed: str | None = key if isinstance(key, str) and not dynamic else None
+        self.field = field  # what causes call the key: "Key", "IdempotencyKey"
         self.key_payload: Payload | None = (
-            compile_payload({"key.$": key}) if dynamic and isinstance(key, str) else None
+            compile_payload({field + ".$": key}) if dynamic and isinstance(key, str) else None
         )
         self.ttl = parse_ttl(ttl)
         self.scope = scope
@@ -71,7 +72,7 @@ class CacheSettings:
             return self.fixed
         if self.key_payload is None:
             return digest(parameters)
-        value = self.key_payload.evaluate(data, context)["key"]
+        value = self.key_payload.evaluate(data, context)[self.field]
         return value if isinstance(value, str) else digest(value)
 
     def entry(self, key: str, where: Where) -> str:
@@ -102,6 +103,7 @@ def cache_settings(raw: dict[str, Any]) -> CacheSettings | None:
             return None
         dynamic = "Key.$" in cache
         return CacheSettings(
+            "Key",
             cache.get("Key.$") if dynamic else cache.get("Key"),
             cache.get("TTL"),
             cache.get("Scope", DEFAULT_SCOPE),
@@ -110,6 +112,7 @@ def cache_settings(raw: dict[str, Any]) -> CacheSettings | None:
     if raw.get("Idempotent") is True and raw.get("CacheResult") is True:
         dynamic = "IdempotencyKey.$" in raw
         return CacheSettings(
+            "IdempotencyKey",
             raw.get("IdempotencyKey.$") if dynamic else raw.get("IdempotencyKey"),
             raw.get("CacheTTL"),
             DEFAULT_SCOPE,
@@ -123,6 +126,6 @@ def idempotency_key(raw: dict[str, Any]) -> Payload | str | None:
     if raw.get("Idempotent") is not True:
         return None
     if isinstance(raw.get("IdempotencyKey.$"), str):
-        return compile_payload({"key.$": raw["IdempotencyKey.$"]})
+        return compile_payload({"IdempotencyKey.$": raw["IdempotencyKey.$"]})
     key = raw.get("IdempotencyKey")
     return key if isinstance(key, str) else None

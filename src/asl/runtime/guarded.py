@@ -127,7 +127,7 @@ class TaskGuard:
     def idempotency_value(self, data: Any, context: Any) -> str:
         if not isinstance(self.idempotency, Payload):
             return str(self.idempotency)
-        key = self.idempotency.evaluate(data, context)["key"]
+        key = self.idempotency.evaluate(data, context)["IdempotencyKey"]
         return key if isinstance(key, str) else digest(key)
 
     def _key(self, evaluate: Callable[[], str], entered: int) -> str:
