@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +110,17 @@ def test_the_trigger_never_quotes_what_it_found() -> None:
     assert "ada@example.com" not in (result.cause or "")
 
 
-def test_warn_records_and_lets_the_output_through() -> None:
+def test_warn_records_logs_and_lets_the_output_through(caplog: pytest.LogCaptureFixture) -> None:
     rule = {"Type": "pattern", "Block": ["Competitor"], "Action": "warn"}
-    result = run(task(Guardrails=output_rules(rule)), Writer=Recorder("Better than competitor X"))
+    with caplog.at_level(logging.WARNING, logger="asl.guardrails"):
+        result = run(
+            task(Guardrails=output_rules(rule)), Writer=Recorder("Better than competitor X")
+        )
+
+    assert caplog.messages == [
+        "Output guardrail of state 'Write' in execution exec-1: rule 0 (pattern) found the "
+        "blocked text 'competitor' (1 match)"
+    ]
 
     assert result.output == "Better than competitor X"
     assert triggered(result) == [

@@ -29,7 +29,7 @@ from typing import Any
 from asl.agents.base import AgentContext, AgentResult
 from asl.agents.registry import BoundAgent
 from asl.guardrails import GuardrailSide, Trigger
-from asl.guardrails.rules import RETRY
+from asl.guardrails.rules import RETRY, WARN
 from asl.language.errors import AGENT_NOT_FOUND, ASLError
 from asl.language.payload import Payload
 from asl.runtime.cache import CacheSettings, Where, cache_settings, digest, idempotency_key
@@ -38,6 +38,7 @@ from asl.runtime.execution import Concurrency, Execution, Scope
 from asl.runtime.flow import NO_CONTEXT, payload_mode
 
 agent_logger = logging.getLogger("asl.agent")  # the logger every agent gets
+guardrail_logger = logging.getLogger("asl.guardrails")
 
 
 class TaskGuard:
@@ -140,6 +141,14 @@ class TaskGuard:
     def _recorder(self, execution: Execution, direction: str) -> Any:
         def record(trigger: Trigger) -> None:
             execution.record("GuardrailTriggered", self.state, None, trigger.details(direction))
+            if trigger.action == WARN:
+                guardrail_logger.warning(
+                    "%s guardrail of state '%s' in execution %s: %s",
+                    direction,
+                    self.state,
+                    execution.id,
+                    trigger.describe(),
+                )
 
         return record
 
