@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asl.guardrails.pii import detect, iban_valid, luhn_valid
 
@@ -78,3 +82,18 @@ def test_only_the_kinds_asked_for_are_found() -> None:
     assert found("ada@example.com 4111111111111111", "credit_card") == [
         ("credit_card", "4111111111111111")
     ]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_findings_are_ordered_disjoint_and_inside_the_text(text: str) -> None:
+    findings = detect(text)
+
+    assert all(0 <= f.start < f.end <= len(text) for f in findings)
+    assert all(a.end <= b.start for a, b in pairwise(findings))
+
+
+@given(st.text(alphabet="0123456789 -+()@.abcXYZ", max_size=60))
+def test_checksums_never_raise(text: str) -> None:
+    assert isinstance(iban_valid(text), bool)
+    digits = "".join(c for c in text if c.isdigit())
+    assert isinstance(luhn_valid(digits), bool)

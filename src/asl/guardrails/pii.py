@@ -58,7 +58,7 @@ def luhn_valid(digits: str) -> bool:
 def iban_valid(text: str) -> bool:
     """ISO 13616: move the first four characters to the end, letters to numbers, mod 97 == 1."""
     compact = text.replace(" ", "").upper()
-    if not 15 <= len(compact) <= 34:
+    if not 15 <= len(compact) <= 34 or not (compact.isascii() and compact.isalnum()):
         return False
     rearranged = compact[4:] + compact[:4]
     number = "".join(str(int(char, 36)) for char in rearranged)
