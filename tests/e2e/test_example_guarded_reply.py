@@ -90,3 +90,20 @@ def test_the_example_through_asl_run(runner: CliRunner, in_repo_root: Path) -> N
     result = runner.invoke(main, args)
 
     assert (result.exit_code, json.loads(result.stdout)) == (0, REPLY)
+
+
+def test_asl_validate_names_the_line_of_a_bad_rule(
+    runner: CliRunner, tmp_path: Path, monkeypatch: Any
+) -> None:
+    document = json.loads(WORKFLOW.read_text())
+    document["States"]["Draft"]["Guardrails"]["Output"]["Rules"][2]["Pattern"] = "INTERNAL-("
+    (tmp_path / "wf.asl.json").write_text(json.dumps(document, indent=2))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["validate", "wf.asl.json"])
+
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "wf.asl.json:70:26: INVALID_VALUE 'Pattern' of Guardrails.Output rule 2 of state "
+        "'Draft' is not a valid regular expression: missing ), unterminated subpattern at "
+        "position 9\n",
+    )
