@@ -107,3 +107,29 @@ def test_asl_validate_names_the_line_of_a_bad_rule(
         "'Draft' is not a valid regular expression: missing ), unterminated subpattern at "
         "position 9\n",
     )
+
+
+def test_asl_run_twice_serves_the_second_from_the_cli_store(
+    runner: CliRunner, in_repo_root: Path
+) -> None:
+    base = [
+        "run",
+        "examples/guarded_reply/workflow.asl.json",
+        "--input-file",
+        "examples/guarded_reply/input.json",
+        "--agents",
+        "examples.guarded_reply.agents",
+        "--execution-id",
+    ]
+    first = runner.invoke(main, [*base, "cli-1"])
+    second = runner.invoke(main, [*base, "cli-2"])
+    history = runner.invoke(main, ["executions", "history", "cli-2"])
+    events = [json.loads(line) for line in history.stdout.splitlines()]
+
+    assert (first.exit_code, second.exit_code, json.loads(second.stdout)) == (0, 0, REPLY)
+    assert [
+        (e["state"], e["details"]["storedBy"]) for e in events if e["type"] == "TaskCacheHit"
+    ] == [
+        ("Classify", "cli-1"),
+        ("Send", "cli-1"),
+    ]
