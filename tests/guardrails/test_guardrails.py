@@ -90,6 +90,13 @@ def test_mask_of_a_regex_match_keeps_its_length() -> None:
     assert result.output == ["a ******", {"k": "******"}]
 
 
+def test_mask_of_a_blocked_text_is_stars_whatever_the_text() -> None:
+    rule = {"Type": "pattern", "Block": ["email"], "Action": "mask"}
+    result = run(task(Guardrails=output_rules(rule)), Writer=Recorder("send an EMAIL"))
+
+    assert result.output == "send an *****"
+
+
 def test_block_fails_the_task_with_guardrail_violation() -> None:
     rule = {"Type": "pii", "Detect": ["email"]}
     result = run(task(Guardrails=output_rules(rule)), Writer=Recorder({"text": EMAIL_AND_CARD}))

@@ -178,13 +178,14 @@ class TextRule(Rule):
         last = 0
         for start, end, kind in spans:
             pieces.append(text[last:start])
-            if self.action == REDACT:
-                pieces.append(REDACTED)
-            else:
-                pieces.append(PLACEHOLDERS.get(kind) or "*" * (end - start))
+            pieces.append(REDACTED if self.action == REDACT else self.mask(kind, end - start))
             last = end
         pieces.append(text[last:])
         return "".join(pieces)
+
+    def mask(self, kind: str, length: int) -> str:
+        """What ``mask`` puts in place of a match: one ``*`` per character."""
+        return "*" * length
 
 
 def _count(kinds: list[str]) -> str:
@@ -245,6 +246,9 @@ class PiiRule(TextRule):
 
     def spans(self, text: str) -> list[Span]:
         return [(f.start, f.end, f.kind) for f in detect(text, self.kinds)]
+
+    def mask(self, kind: str, length: int) -> str:
+        return PLACEHOLDERS[kind]
 
     def reason(self, kinds: list[str]) -> str:
         counted = [(DESCRIPTIONS[kind], kinds.count(kind)) for kind in KINDS if kind in kinds]
