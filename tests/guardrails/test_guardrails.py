@@ -187,8 +187,11 @@ def test_schema_rule_checks_the_output_structure() -> None:
     assert good.output == {"score": 0.9}
     assert bad.cause == (
         "The Output guardrail of state 'Write' stopped the agent's output: rule 0 (schema) "
-        "found a value that does not fit the Schema at $.score: 'high' is not of type 'number'"
+        'found a value that does not fit the Schema at $.score (type: "number")'
     )
+    missing = run(task(Guardrails=output_rules(rule)), Writer=Recorder({}))
+    assert missing.cause is not None
+    assert missing.cause.endswith('does not fit the Schema at $ (required: ["score"])')
 
 
 def test_rules_run_in_order_on_what_the_previous_one_let_through() -> None:

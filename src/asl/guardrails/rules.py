@@ -257,7 +257,11 @@ class PiiRule(TextRule):
 
 
 class SchemaRule(Rule):
-    """``Schema``: a JSON Schema (draft 2020-12) the value must satisfy."""
+    """``Schema``: a JSON Schema (draft 2020-12) the value must satisfy.
+
+    The cause names the place and the schema keyword that failed, not the value
+    (jsonschema's own messages quote it).
+    """
 
     type = "schema"
 
@@ -271,9 +275,10 @@ class SchemaRule(Rule):
             return value, None
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        wanted = json.dumps(first.validator_value, separators=(",", ":"), ensure_ascii=False)
+        keyword = f"{first.validator}: {wanted}"
         return value, self.trigger(
-            f"found a value that does not fit the Schema at {first.json_path}: "
-            f"{first.message}{more}"
+            f"found a value that does not fit the Schema at {first.json_path} ({keyword}){more}"
         )
 
 
