@@ -865,7 +865,7 @@ def test_a_dollar_twin_of_a_field_is_evaluated() -> None:
 
 
 def test_a_field_and_its_dollar_twin_conflict() -> None:
-    state = {"Type": "Task", "Agent": "A", "End": True, "IdempotencyKey": "k"}
+    state = {"Type": "Task", "Agent": "A", "End": True, "Idempotent": True, "IdempotencyKey": "k"}
     document = workflow(("S", {**state, "IdempotencyKey.$": "$.k"}))
 
     assert problems_of_dict(document) == [

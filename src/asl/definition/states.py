@@ -33,7 +33,6 @@ from .report import (
     describe,
     did_you_mean,
     expect_int,
-    is_int,
     is_jsonata,
     is_number,
     unknown_hint,
@@ -401,21 +400,16 @@ def _check_transition(check: StateCheck) -> None:
 
 
 def _check_agent_blocks(check: StateCheck) -> None:
+    from .cache_checks import CACHING_FIELDS, check_caching  # they build on this module
+    from .guardrail_checks import check_guardrails
+
+    check_caching(check)
     for name in AGENT_STATE_FIELDS & check.state.keys():
         value = check.state[name]
-        if name in ("Idempotent", "CacheResult"):
-            check.expect_bool(name)
-        elif name == "IdempotencyKey":
-            check.expect_str(name)
-        elif name == "CacheTTL":
-            if not (isinstance(value, str) or is_int(value)):
-                check.report.error(
-                    "INVALID_TYPE",
-                    check.at(name),
-                    f"{check.label(name)} must "
-                    f'be a duration such as "1h" or a number of seconds, got '
-                    f"{describe(value)}",
-                )
+        if name in CACHING_FIELDS:
+            continue
+        if name == "Guardrails":
+            check_guardrails(check)
         elif name == "Model":
             if not isinstance(value, (str, dict)):
                 check.report.error(

@@ -246,6 +246,7 @@ class WorkflowEngine(Resumable):
         )
         execution.approval_handler = self.approval_handler
         execution.checkpoints = functools.partial(self._save_checkpoint, execution)
+        execution.open_store = self.store
         workflow_memory = self.definition.get("Memory")
         execution.memory = (
             workflow_memory if isinstance(workflow_memory, dict) else {},

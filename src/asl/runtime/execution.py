@@ -58,6 +58,7 @@ class Execution:
         "memory",
         "on_enter",
         "on_exit",
+        "open_store",
         "output_tokens",
         "payload_limit",
         "record",
@@ -97,6 +98,8 @@ class Execution:
         self.durable: Any = None
         # The workflow's Memory settings and the store its Memory blocks use.
         self.memory: tuple[dict[str, Any], Any] = ({}, None)
+        # Opens the engine's store (cached Task results live there).
+        self.open_store: Any = None
         # Decisions brought by a resume: by state name at the top level, by request id
         # inside a branch; and the parked branches of the Map/Parallel a resume re-enters.
         self.decisions: dict[str, Any] = {}

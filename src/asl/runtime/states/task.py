@@ -18,6 +18,7 @@ from asl.runtime.callbacks import callback_limits
 from asl.runtime.dataflow import located
 from asl.runtime.execution import Concurrency, Scope
 from asl.runtime.flow import FULL_CONTEXT
+from asl.runtime.guarded import task_guard
 from asl.runtime.memory import MemoryBlock
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import check_payload
@@ -44,6 +45,9 @@ class TaskState(RecoverableState):
         self.heartbeat = heartbeat if guarded else None
         self.needs(max(timeout.context_mode, heartbeat.context_mode))
         self.memory = MemoryBlock(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
+        self.guard = task_guard(raw, name)  # Guardrails, Cache, Idempotent (asl.runtime.guarded)
+        if self.guard is not None:
+            self.needs(self.guard.context_mode)
         # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
         self.callback = self.agent_name.endswith(".waitForTaskToken")
         if self.callback:
@@ -65,6 +69,8 @@ class TaskState(RecoverableState):
         agent = execution.registry.find(self.agent_name)
         if agent is None:
             raise self._not_found(execution.record)
+        if self.guard is not None:
+            agent = self.guard.bind(agent, data, context, scope, entered)
         try:
             if agent.wants_context or self.timeout is not None:
                 result = await self._call_with_context(
