@@ -113,7 +113,9 @@ def _load(file: str) -> dict[str, Any]:
         raise InvalidWorkflow(error.cause or error.error) from None
 
 
-def _execution(execution_id: str, store_url: str | None) -> tuple[dict[str, Any], dict[str, Outcome]]:
+def _execution(
+    execution_id: str, store_url: str | None
+) -> tuple[dict[str, Any], dict[str, Outcome]]:
     """The execution's stored document and each state's outcome; exit 1 for an unknown id."""
     from asl.cli_store import _load as load_record
     from asl.cli_store import with_store

@@ -56,7 +56,7 @@ def _cluster(
         lines.append(f"{indent}{_node(node, outcomes)};")
     for inner in cluster.clusters:
         lines.append(f"{indent}subgraph cluster_{inner.id} {{")
-        lines.append(f"{indent}  label={quote(inner.label)}; style=rounded; color=\"#757575\";")
+        lines.append(f'{indent}  label={quote(inner.label)}; style=rounded; color="#757575";')
         _cluster(inner, indent + "  ", lines, outcomes)
         lines.append(f"{indent}}}")
 

@@ -76,11 +76,12 @@ class _Builder:
 
     def __init__(self) -> None:
         self.edges: list[Edge] = []
-        self.count = 0
+        self.counts = {"n": 0, "c": 0}
 
     def new_id(self, prefix: str = "n") -> str:
-        self.count += 1
-        return f"{prefix}{self.count - 1}"
+        """``n0, n1...`` for states, ``c0, c1...`` for clusters."""
+        self.counts[prefix] += 1
+        return f"{prefix}{self.counts[prefix] - 1}"
 
     def machine(self, machine: Mapping[str, Any], cluster: Cluster) -> str | None:
         """Add a machine's states to ``cluster``; the id of its StartAt state."""

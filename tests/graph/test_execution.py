@@ -1,0 +1,61 @@
+"""Each state's outcome in an execution, from its history events."""
+
+from __future__ import annotations
+
+from asl.graph.execution import state_outcomes
+
+
+def event(kind: str, state: str, **details: object) -> dict[str, object]:
+    return {"type": kind, "state": state, "details": details}
+
+
+def test_exited_states_succeeded_and_unvisited_states_are_absent() -> None:
+    events = [
+        {"type": "ExecutionStarted"},
+        event("TaskStateEntered", "A"),
+        event("TaskSucceeded", "A"),
+        event("TaskStateExited", "A"),
+        event("PassStateEntered", "B"),
+    ]
+    assert state_outcomes(events) == {"A": "SUCCEEDED", "B": "IN_PROGRESS"}
+
+
+def test_a_caught_failure_is_caught_error() -> None:
+    events = [
+        event("TaskStateEntered", "A"),
+        event("TaskFailed", "A", error="E", cause="c", caught={"next": "B"}),
+        event("TaskStateExited", "A"),
+    ]
+    assert state_outcomes(events) == {"A": "CAUGHT_ERROR"}
+
+
+def test_a_retried_failure_that_then_succeeds_succeeded() -> None:
+    events = [
+        event("TaskStateEntered", "A"),
+        event("TaskFailed", "A", error="E", retry={"attempt": 1, "delaySeconds": 1}),
+        event("TaskSucceeded", "A"),
+        event("TaskStateExited", "A"),
+    ]
+    assert state_outcomes(events) == {"A": "SUCCEEDED"}
+
+
+def test_an_uncaught_failure_failed() -> None:
+    events = [
+        event("MapStateEntered", "M"),
+        event("TaskStateEntered", "T"),
+        event("TaskTimedOut", "T", error="States.Timeout", cause=""),
+        event("MapStateFailed", "M", error="States.Timeout", cause=""),
+    ]
+    assert state_outcomes(events) == {"M": "FAILED", "T": "FAILED"}
+
+
+def test_a_state_run_per_map_item_shows_its_worst_run() -> None:
+    events = [
+        event("TaskStateEntered", "T"),
+        event("TaskStateExited", "T"),
+        event("TaskStateEntered", "T"),
+        event("TaskFailed", "T", error="E", cause=""),
+        event("TaskStateEntered", "T"),
+        event("TaskStateExited", "T"),
+    ]
+    assert state_outcomes(events) == {"T": "FAILED"}
