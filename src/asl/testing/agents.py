@@ -77,8 +77,9 @@ def mocked_registry(
 ) -> AgentRegistry:
     """The real agents, with each agent name a mocked state uses replaced by a dispatcher."""
     registry = AgentRegistry()
-    for name in real.names() if real is not None else []:
-        registry.register(name, real.get(name))
+    if real is not None:
+        for name in real.names():
+            registry.register(name, real.get(name))
     dispatched = {agent for state, agent in task_agents(document) if state in calls.mocks}
     for agent in dispatched:
         original = real.bound(agent) if real is not None and agent in real else None

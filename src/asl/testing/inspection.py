@@ -13,6 +13,7 @@ left out rather than shown wrong.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from asl.language.errors import ASLError
@@ -47,10 +48,9 @@ def inspection_data(
         if result is not _MISSING:
             data["result"] = result
         return data
-    try:
+    # A step that needs the execution's context stops the list: the steps before it stay.
+    with suppress(ASLError, KeyError, TypeError):
         _jsonpath_steps(state, state_input, sent, result, data)
-    except (ASLError, KeyError, TypeError):
-        pass  # a step needs the execution's context: show the steps before it
     return data
 
 
@@ -68,7 +68,7 @@ def _jsonpath_steps(
     if result is _MISSING:
         if state.get("Type") != "Pass":
             return
-        result = state["Result"] if "Result" in state else effective
+        result = state.get("Result", effective)
     data["result"] = result
     if "ResultSelector" in state:
         result = compile_payload(state["ResultSelector"]).evaluate(result, None)

@@ -184,7 +184,7 @@ class _Parser:
         top = self.mapping(data, "", "the mock configuration")
         for key in top:
             if key not in ("StateMachines", "MockedResponses"):
-                self.fail(f"/{_escape(key)}", "unknown field: use StateMachines and MockedResponses")
+                self.fail(f"/{_escape(key)}", "unknown field: use StateMachines, MockedResponses")
         responses = {
             name: self.response(name, value)
             for name, value in self.mapping(
@@ -193,7 +193,9 @@ class _Parser:
         }
         machines: dict[str, dict[str, TestCase]] = {}
         if isinstance(data, dict) and "StateMachines" not in data:
-            self.fail("", 'has no "StateMachines": add {"StateMachines": {NAME: {"TestCases": ...}}}')
+            self.fail(
+                "", 'has no "StateMachines": add {"StateMachines": {NAME: {"TestCases": {}}}}'
+            )
         listed = self.mapping(top.get("StateMachines", {}), "/StateMachines", "StateMachines")
         for machine, value in listed.items():
             machines[machine] = self.machine(f"/StateMachines/{_escape(machine)}", value, responses)
@@ -205,7 +207,7 @@ class _Parser:
         body = self.mapping(value, pointer, "a state machine")
         for key in body:
             if key not in ("TestCases", "Expectations"):
-                self.fail(f"{pointer}/{_escape(key)}", "unknown field: use TestCases and Expectations")
+                self.fail(f"{pointer}/{_escape(key)}", "unknown field: use TestCases, Expectations")
         cases = self.mapping(body.get("TestCases", {}), f"{pointer}/TestCases", "TestCases")
         expectations = self.mapping(
             body.get("Expectations", {}), f"{pointer}/Expectations", "Expectations"

@@ -56,7 +56,9 @@ def write_case(path: str, machine: str, case: TestCase) -> None:
             with open(path, encoding="utf-8-sig") as handle:
                 data = json.load(handle)
         except (OSError, json.JSONDecodeError) as error:
-            raise MockConfigError(path, [("", f"cannot add the case to this file: {error}")])
+            raise MockConfigError(
+                path, [("", f"cannot add the case to this file: {error}")]
+            ) from None
         if not isinstance(data, dict):
             raise MockConfigError(path, [("", "the mock configuration must be an object")])
     machines = data.setdefault("StateMachines", {})

@@ -152,8 +152,11 @@ async def run_test_state(
     machine, placeholders = single_state_machine(name, state, language, variables)
     mocks = {name: MockedResponse("mock", (mock,))} if mock is not None else {}
     if mock is not None and state.get("Type") not in ("Task", "Approval"):
-        raise ASLError(INVALID_TEST, f"A mock answers a Task or an Approval; '{name}' is a "
-                       f"{state.get('Type')} state: leave the mock out")
+        raise ASLError(
+            INVALID_TEST,
+            f"A mock answers a Task or an Approval; '{name}' is a "
+            f"{state.get('Type')} state: leave the mock out",
+        )
     calls = MockCalls(mocks)
 
     def decide(request: dict[str, Any]) -> Any:
@@ -192,7 +195,8 @@ async def run_test_state(
     entered = [
         str(event["state"])
         for event in events
-        if str(event.get("type", "")).endswith("StateEntered") and event.get("state") in placeholders
+        if str(event.get("type", "")).endswith("StateEntered")
+        and event.get("state") in placeholders
     ]
     next_state = placeholders[entered[0]] if entered else None
     if failure is not None:
