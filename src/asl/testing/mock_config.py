@@ -270,8 +270,11 @@ class _Parser:
 
     def response(self, name: str, value: Any) -> MockedResponse:
         pointer = f"/MockedResponses/{_escape(name)}"
+        invocations = self.mapping(value, pointer, "a mocked response")
+        if isinstance(value, dict) and not invocations:
+            self.fail(pointer, 'has no invocations: add "0": {"Return": ...} or {"Throw": ...}')
         calls: dict[int, MockedCall] = {}
-        for key, call in self.mapping(value, pointer, "a mocked response").items():
+        for key, call in invocations.items():
             at = f"{pointer}/{_escape(key)}"
             numbers = _invocations(key)
             if numbers is None:
@@ -282,13 +285,11 @@ class _Parser:
                 if number in calls:
                     self.fail(at, f"invocation {number} is given twice")
                 calls[number] = parsed
-        missing = [n for n in range(len(calls)) if n not in calls]
-        if missing or (value and not calls and not self.problems):
+        missing = [n for n in range(max(calls, default=-1) + 1) if n not in calls]
+        if missing:
             self.fail(
                 pointer,
-                f"invocations must run from 0 without gaps: invocation {missing[0]} is missing"
-                if missing
-                else "has no invocations",
+                f"invocations must run from 0 without gaps: invocation {missing[0]} is missing",
             )
         return MockedResponse(name, tuple(calls[n] for n in sorted(calls)))
 
