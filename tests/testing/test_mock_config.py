@@ -61,9 +61,10 @@ def test_the_aws_documented_file_reads_as_is() -> None:
 
 def test_ranges_fold_back_when_written() -> None:
     response = parse_mock_config(AWS_EXAMPLE).machines["LambdaSQSIntegration"]["RetryPath"]
-    assert response.mocks["LambdaState"].to_json() == AWS_EXAMPLE["MockedResponses"][
-        "MockedLambdaRetry"
-    ]
+    assert (
+        response.mocks["LambdaState"].to_json()
+        == AWS_EXAMPLE["MockedResponses"]["MockedLambdaRetry"]
+    )
 
 
 def test_expectations_give_input_and_checks() -> None:
@@ -114,15 +115,30 @@ def test_every_problem_is_reported_with_its_pointer() -> None:
     }
     assert problems(data) == [
         ("/Extra", "unknown field: use StateMachines, MockedResponses"),
-        ("/MockedResponses/Gap", "invocations must run from 0 without gaps: invocation 1 is missing"),
+        (
+            "/MockedResponses/Gap",
+            "invocations must run from 0 without gaps: invocation 1 is missing",
+        ),
         ("/MockedResponses/Both/0", 'must have exactly one of "Return" (a value) or "Throw"'),
-        ("/MockedResponses/BadKey/first", 'an invocation key is a number from 0 ("0") or a range ("1-3")'),
-        ("/MockedResponses/BadKey/1-0", 'an invocation key is a number from 0 ("0") or a range ("1-3")'),
+        (
+            "/MockedResponses/BadKey/first",
+            'an invocation key is a number from 0 ("0") or a range ("1-3")',
+        ),
+        (
+            "/MockedResponses/BadKey/1-0",
+            'an invocation key is a number from 0 ("0") or a range ("1-3")',
+        ),
         ("/MockedResponses/NoError/0/Throw/Error", 'must be the error name, e.g. "Agent.Timeout"'),
         ("/MockedResponses/Twice/1", "invocation 1 is given twice"),
-        ("/MockedResponses/Empty", 'has no invocations: add "0": {"Return": ...} or {"Throw": ...}'),
+        (
+            "/MockedResponses/Empty",
+            'has no invocations: add "0": {"Return": ...} or {"Throw": ...}',
+        ),
         ("/StateMachines/wf/Other", "unknown field: use TestCases, Expectations"),
-        ("/StateMachines/wf/Expectations/B", "there is no test case 'B' in TestCases: add it or fix the name"),
+        (
+            "/StateMachines/wf/Expectations/B",
+            "there is no test case 'B' in TestCases: add it or fix the name",
+        ),
         (
             "/StateMachines/wf/TestCases/A/S1",
             'names the mocked response "Missing", which is not in MockedResponses (it has: '
@@ -133,8 +149,14 @@ def test_every_problem_is_reported_with_its_pointer() -> None:
             "names the mocked response 3, which is not in MockedResponses (it has: "
             "BadKey, Both, Empty, Gap, NoError, Twice)",
         ),
-        ("/StateMachines/wf/Expectations/A/Extra", "unknown field: use Input, Status, Path, Output, Error, Cause"),
-        ("/StateMachines/wf/Expectations/A/Status", "must be one of SUCCEEDED, FAILED, PAUSED, TIMED_OUT, ABORTED"),
+        (
+            "/StateMachines/wf/Expectations/A/Extra",
+            "unknown field: use Input, Status, Path, Output, Error, Cause",
+        ),
+        (
+            "/StateMachines/wf/Expectations/A/Status",
+            "must be one of SUCCEEDED, FAILED, PAUSED, TIMED_OUT, ABORTED",
+        ),
         ("/StateMachines/wf/Expectations/A/Path", "must be a list of state names"),
     ]
 
@@ -173,7 +195,10 @@ def test_choosing_the_state_machine() -> None:
     with pytest.raises(MockConfigError) as raised:
         config.test_cases(None, "m.json")
     assert raised.value.problems == [
-        ("/StateMachines", "name the state machine to test (--state-machine): LambdaSQSIntegration, Second")
+        (
+            "/StateMachines",
+            "name the state machine to test (--state-machine): LambdaSQSIntegration, Second",
+        )
     ]
     with pytest.raises(MockConfigError) as raised:
         config.test_cases("Third", "m.json")

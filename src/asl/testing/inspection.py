@@ -21,6 +21,7 @@ from asl.language.payload import compile_payload
 from asl.runtime.dataflow import compile_result_path, compile_selector
 
 _MISSING = object()
+_WITH_PARAMETERS = ("Task", "Pass", "Map", "Parallel")
 
 
 def _event_value(events: list[dict[str, Any]], kind: str, name: str, key: str) -> Any:
@@ -60,6 +61,8 @@ def _jsonpath_steps(
     select = compile_selector(state, "InputPath")
     effective = select(state_input, None) if select is not None else state_input
     data["afterInputPath"] = effective
+    if state.get("Type") not in _WITH_PARAMETERS:
+        return
     if sent is not _MISSING:
         effective = sent
     elif "Parameters" in state:
