@@ -12,7 +12,6 @@ prints its response as JSON (exit 0 whatever the state did: the status says it).
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -303,4 +302,4 @@ def test_state(
         )
     except ASLError as error:
         raise CliError(error.cause or error.error) from None
-    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    click.echo(json_document(result.to_json()), nl=False)

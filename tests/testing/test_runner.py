@@ -142,3 +142,17 @@ async def test_mocking_a_state_the_workflow_lacks_does_not_run() -> None:
         "NOT_RUN",
         ["mocks state 'Asq', which is not a Task or Approval state of the workflow"],
     )
+
+
+def test_the_example_runs_with_its_real_agents() -> None:
+    import importlib
+
+    from asl import WorkflowEngine
+
+    registry = AgentRegistry()
+    importlib.import_module("examples.article_review.agents").register(registry)
+    result = WorkflowEngine(ARTICLE, registry).run({"topic": "tea"})
+    assert (result.status, result.output) == (
+        "SUCCEEDED",
+        {"title": "All about tea", "status": "rejected", "unsupportedClaims": 1},
+    )
