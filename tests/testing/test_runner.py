@@ -156,3 +156,38 @@ def test_the_example_runs_with_its_real_agents() -> None:
         "SUCCEEDED",
         {"title": "All about tea", "status": "rejected", "unsupportedClaims": 1},
     )
+
+
+async def test_states_inside_parallel_branches_are_mocked_by_name() -> None:
+    document = {
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {
+                        "StartAt": "Left",
+                        "States": {"Left": {"Type": "Task", "Agent": "M", "End": True}},
+                    },
+                    {
+                        "StartAt": "Right",
+                        "States": {"Right": {"Type": "Task", "Agent": "M", "End": True}},
+                    },
+                ],
+                "End": True,
+            }
+        },
+    }
+    config = parse_mock_config(
+        {
+            "StateMachines": {
+                "wf": {
+                    "TestCases": {"Case": {"Left": "L", "Right": "R"}},
+                    "Expectations": {"Case": {"Path": ["Both"], "Output": ["left", "right"]}},
+                }
+            },
+            "MockedResponses": {"L": {"0": {"Return": "left"}}, "R": {"0": {"Return": "right"}}},
+        }
+    )
+    result = await run_case(document, config.machines["wf"]["Case"])
+    assert (result.status, result.output, result.failures) == ("SUCCEEDED", ["left", "right"], [])

@@ -139,3 +139,30 @@ async def test_a_mock_for_a_state_without_an_agent_is_refused() -> None:
     assert raised.value.cause == (
         "A mock answers a Task or an Approval; 'Resolve' is a Pass state: leave the mock out"
     )
+
+
+async def test_jsonata_inspection_shows_the_arguments_and_the_result() -> None:
+    state = {
+        "Type": "Task",
+        "QueryLanguage": "JSONata",
+        "Agent": "Writer",
+        "Arguments": {"topic": "{% $uppercase($states.input.topic) %}"},
+        "Output": "{% $states.result.title %}",
+        "End": True,
+    }
+    result = await run_test_state(
+        state,
+        "Write",
+        {"topic": "tea"},
+        mock=MockedCall({"title": "Tea"}),
+        inspection_level="TRACE",
+    )
+    assert result.to_json() == {
+        "output": "Tea",
+        "inspectionData": {
+            "input": {"topic": "tea"},
+            "afterArguments": {"topic": "TEA"},
+            "result": {"title": "Tea"},
+        },
+        "status": "SUCCEEDED",
+    }

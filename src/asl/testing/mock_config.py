@@ -10,10 +10,10 @@ so a file written for Step Functions Local works unchanged. Invocation keys coun
 a state's calls from 0 within one execution, each key a number or an inclusive
 range; retries are calls, which is how a test makes the first attempts fail.
 
-Two additions, both optional and ignored by Step Functions Local's format rules
-for what it does not know: ``StateMachines.NAME.Expectations.CASE`` gives a test
-case its ``Input`` and what ``asl test`` checks (``Status``, ``Path``, ``Output``,
-``Error``, ``Cause``); and a mocked Approval state's ``Return`` is the decision.
+Two additions of ours, both optional (Step Functions Local does not define them):
+``StateMachines.NAME.Expectations.CASE`` gives a test case its ``Input`` and what
+``asl test`` checks (``Status``, ``Path``, ``Output``, ``Error``, ``Cause``); and a
+mocked Approval state's ``Return`` is the decision.
 
 Every problem is reported with the JSON pointer of the place and how to fix it,
 all at once, as :class:`MockConfigError`.
