@@ -117,13 +117,16 @@ def _execution(
     execution_id: str, store_url: str | None
 ) -> tuple[dict[str, Any], dict[str, Outcome]]:
     """The execution's stored document and each state's outcome; exit 1 for an unknown id."""
-    from asl.cli_store import _load as load_record
-    from asl.cli_store import with_store
+    from asl.cli_store import NotFound, with_store
     from asl.graph.execution import state_outcomes
     from asl.runtime.durable import DEFINITIONS
+    from asl.store import UnknownExecutionError
 
     async def work(store: Store) -> tuple[dict[str, Any], dict[str, Outcome]]:
-        record = await load_record(store, execution_id)
+        try:
+            record = await store.load_execution(execution_id)
+        except UnknownExecutionError as error:
+            raise NotFound(error.cause) from None
         events = [event for step in await store.history(execution_id) for event in step.events]
         saved = await store.get_memory(DEFINITIONS, record.definition_hash)
         document = saved.value if saved is not None and isinstance(saved.value, dict) else {}
