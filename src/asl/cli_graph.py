@@ -59,7 +59,8 @@ def graph(
     \b
     With --execution ID, states are coloured by outcome: green succeeded, orange
     failed but caught, red failed, blue entered and not left (running or paused),
-    grey never entered. Without FILE, the document the execution ran is drawn.
+    grey never entered; the transitions it made are thick. Without FILE, the
+    document the execution ran is drawn.
 
     \b
     Examples:
@@ -68,6 +69,7 @@ def graph(
       asl graph --execution 1234 --format png -o run.png
     """
     from asl.graph.dot import GraphvizError, render, to_dot
+    from asl.graph.execution import taken_edges
     from asl.graph.mermaid import to_mermaid
     from asl.graph.model import build_graph
     from asl.runtime.durable import definition_hash
@@ -78,8 +80,9 @@ def graph(
         raise click.UsageError("PNG is binary: give --output FILE, or redirect stdout.")
     document = _load(file) if file is not None else None
     outcomes: dict[str, Outcome] | None = None
+    transitions: list[tuple[str, str | None]] = []
     if execution_id is not None:
-        stored, outcomes = _execution(execution_id, store_url)
+        stored, outcomes, transitions = _execution(execution_id, store_url)
         if document is None:
             document = stored
         elif stored and definition_hash(document) != definition_hash(stored):
@@ -90,10 +93,11 @@ def graph(
             )
     assert document is not None
     drawing = build_graph(document)
+    taken = taken_edges(drawing, transitions)
     if output_format == "mermaid":
-        _write(to_mermaid(drawing, outcomes).encode(), output)
+        _write(to_mermaid(drawing, outcomes, taken).encode(), output)
         return
-    text = to_dot(drawing, outcomes)
+    text = to_dot(drawing, outcomes, taken)
     if output_format == "dot":
         _write(text.encode(), output)
         return
@@ -113,24 +117,31 @@ def _load(file: str) -> dict[str, Any]:
         raise InvalidWorkflow(error.cause or error.error) from None
 
 
+Transitions = list[tuple[str, str | None]]
+
+
 def _execution(
     execution_id: str, store_url: str | None
-) -> tuple[dict[str, Any], dict[str, Outcome]]:
-    """The execution's stored document and each state's outcome; exit 1 for an unknown id."""
+) -> tuple[dict[str, Any], dict[str, Outcome], Transitions]:
+    """The execution's stored document, each state's outcome and the transitions it made.
+
+    Exit 1 for an unknown id.
+    """
     from asl.cli_store import NotFound, with_store
     from asl.graph.execution import state_outcomes
     from asl.runtime.durable import DEFINITIONS
     from asl.store import UnknownExecutionError
 
-    async def work(store: Store) -> tuple[dict[str, Any], dict[str, Outcome]]:
+    async def work(store: Store) -> tuple[dict[str, Any], dict[str, Outcome], Transitions]:
         try:
             record = await store.load_execution(execution_id)
         except UnknownExecutionError as error:
             raise NotFound(error.cause) from None
-        events = [event for step in await store.history(execution_id) for event in step.events]
+        steps = await store.history(execution_id)
+        events = [event for step in steps for event in step.events]
         saved = await store.get_memory(DEFINITIONS, record.definition_hash)
         document = saved.value if saved is not None and isinstance(saved.value, dict) else {}
-        return document, state_outcomes(events)
+        return document, state_outcomes(events), [(s.state, s.next_state) for s in steps]
 
     return with_store(store_choice(store_url), work)
 

@@ -78,6 +78,11 @@ def test_an_execution_colours_the_states_it_ran() -> None:
     run_triage(runner, "outage-1")
     result = runner.invoke(main, ["graph", TRIAGE, "--execution", "outage-1"])
     assert result.exit_code == 0
+    assert result.stdout.splitlines()[-10:-7] == [
+        "  linkStyle 0,1,3,10 stroke:#2e7d32,color:#2e7d32,stroke-width:3px",
+        "  linkStyle 7 stroke:#c62828,color:#c62828,stroke-width:3px",
+        "  classDef succeeded fill:#c8e6c9,stroke:#2e7d32",
+    ]
     assert result.stdout.splitlines()[-4:] == [
         "  classDef not_run fill:#f5f5f5,stroke:#9e9e9e,color:#757575",
         "  class n0,n1,n6 succeeded",

@@ -59,3 +59,32 @@ def test_a_state_run_per_map_item_shows_its_worst_run() -> None:
         event("TaskStateExited", "T"),
     ]
     assert state_outcomes(events) == {"T": "FAILED"}
+
+
+def test_taken_edges_follow_the_committed_transitions() -> None:
+    from asl.graph.execution import taken_edges
+    from asl.graph.model import build_graph
+
+    document = {
+        "StartAt": "A",
+        "States": {
+            "A": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "B"}],
+                "Default": "C",
+            },
+            "B": {"Type": "Pass", "End": True},
+            "C": {"Type": "Pass", "Next": "B"},
+        },
+    }
+    graph = build_graph(document)
+    assert [(e.source, e.target) for e in graph.edges] == [
+        ("begin", "n0"),
+        ("n0", "n1"),
+        ("n0", "n2"),
+        ("n2", "n1"),
+        ("n1", "finish"),
+    ]
+    assert taken_edges(graph, [("A", "C"), ("C", "B"), ("B", None)]) == {0, 2, 3, 4}
+    assert taken_edges(graph, [("A", "Nowhere")]) == {0}
+    assert taken_edges(graph, []) == set()

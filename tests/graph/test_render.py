@@ -135,3 +135,19 @@ def test_a_dot_error_is_reported() -> None:
     with pytest.raises(GraphvizError) as raised:
         render("digraph { a -> }", "svg")
     assert str(raised.value).startswith("Graphviz's dot could not draw the graph: Error:")
+
+
+def test_taken_edges_are_thick_and_green_or_red_for_a_catch() -> None:
+    graph = build_graph(DOCUMENT)
+    mermaid = to_mermaid(graph, {"Ask": "CAUGHT_ERROR", "Give up": "FAILED"}, {0, 2})
+    assert (
+        "  linkStyle 0 stroke:#2e7d32,color:#2e7d32,stroke-width:3px\n"
+        "  linkStyle 2 stroke:#c62828,color:#c62828,stroke-width:3px\n"
+    ) in mermaid
+    dot = to_dot(graph, {"Ask": "CAUGHT_ERROR"}, {0, 2})
+    assert '  begin -> n0 [color="#2e7d32", penwidth=3];\n' in dot
+    assert (
+        '  n0 -> n3 [label="Catch Agent.Refused, States.Timeout", style=dashed, '
+        'color="#c62828", fontcolor="#c62828", penwidth=3];\n'
+    ) in dot
+    assert "  n0 -> n1;\n" in dot

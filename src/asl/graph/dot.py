@@ -1,19 +1,20 @@
 """The graph in Graphviz's DOT language, and SVG or PNG drawn by Graphviz's ``dot``.
 
 Parallel and Map states are ``cluster_`` subgraphs, so ``dot`` boxes them and
-their branches. Catch edges are dashed and red; with outcomes, states are
-filled with their outcome's colour and states never entered are greyed.
+their branches. Catch edges are dashed and red; with an execution, states are
+filled with their outcome's colour (never entered: grey) and the edges it took
+are thick.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from asl.graph.execution import Outcome
 from asl.graph.model import Cluster, Edge, Graph, Node
-from asl.graph.style import CATCH_COLOUR, FILL, NOT_RUN_FILL, STROKE
+from asl.graph.style import CATCH_COLOUR, FILL, NOT_RUN_FILL, STROKE, TAKEN_COLOUR
 
 FONT = "Helvetica"
 
@@ -61,7 +62,7 @@ def _cluster(
         lines.append(f"{indent}}}")
 
 
-def _edge(edge: Edge) -> str:
+def _edge(edge: Edge, taken: bool) -> str:
     pairs: dict[str, str] = {}
     if edge.label:
         pairs["label"] = quote(edge.label)
@@ -69,12 +70,19 @@ def _edge(edge: Edge) -> str:
         pairs.update(style="dashed", color=quote(CATCH_COLOUR), fontcolor=quote(CATCH_COLOUR))
     elif edge.kind == "branch":
         pairs["style"] = "dotted"
+    elif taken:
+        pairs["color"] = quote(TAKEN_COLOUR)
+    if taken:
+        pairs["penwidth"] = "3"
     suffix = f" {_attributes(pairs)}" if pairs else ""
     return f"  {edge.source} -> {edge.target}{suffix};"
 
 
-def to_dot(graph: Graph, outcomes: Mapping[str, Outcome] | None = None) -> str:
-    """DOT text; ``outcomes`` (state name to outcome) colours an execution's states."""
+def to_dot(
+    graph: Graph, outcomes: Mapping[str, Outcome] | None = None, taken: Collection[int] = ()
+) -> str:
+    """DOT text; ``outcomes`` (state name to outcome) colours an execution's states and
+    ``taken`` (edge indices) thickens the edges it took."""
     lines = [
         "digraph workflow {",
         f"  graph [rankdir=TB, fontname={quote(FONT)}];",
@@ -82,7 +90,7 @@ def to_dot(graph: Graph, outcomes: Mapping[str, Outcome] | None = None) -> str:
         f"  edge [fontname={quote(FONT)}, fontsize=10];",
     ]
     _cluster(graph.root, "  ", lines, outcomes)
-    lines.extend(_edge(edge) for edge in graph.edges)
+    lines.extend(_edge(edge, index in taken) for index, edge in enumerate(graph.edges))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from asl.graph.model import Graph
+
 Outcome = Literal["SUCCEEDED", "CAUGHT_ERROR", "FAILED", "IN_PROGRESS"]
 """The outcome names of AWS's TestState where they fit; IN_PROGRESS: entered, not left."""
 
@@ -49,3 +51,23 @@ def state_outcomes(events: Iterable[Mapping[str, Any]]) -> dict[str, Outcome]:
 def _is_failure(kind: str) -> bool:
     """TaskFailed, TaskTimedOut, ParallelStateFailed, MapStateFailed (not a Map's iteration)."""
     return kind in ("TaskFailed", "TaskTimedOut") or kind.endswith("StateFailed")
+
+
+def taken_edges(graph: Graph, transitions: Iterable[tuple[str, str | None]]) -> set[int]:
+    """Indices of the edges an execution took, from its committed transitions.
+
+    The store commits one transition per top-level state: ``(state, next state)``,
+    ``None`` as the next state when the state ended the execution. A Choice rule and
+    its Default may lead to the same state; both edges are then marked. The start
+    edge is taken once any state was.
+    """
+    ids = {node.name: node.id for node in graph.root.nodes if node.kind == "state"}
+    ids.update((box.nodes[0].name, box.nodes[0].id) for box in graph.root.clusters)
+    pairs = set()
+    for state, following in transitions:
+        if state in ids:
+            pairs.add((ids[state], ids.get(following, "") if following else "finish"))
+    taken = {index for index, edge in enumerate(graph.edges) if (edge.source, edge.target) in pairs}
+    if pairs:
+        taken |= {index for index, edge in enumerate(graph.edges) if edge.kind == "start"}
+    return taken

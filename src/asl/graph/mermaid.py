@@ -2,17 +2,18 @@
 
 Labels are quoted and their special characters written as Mermaid entity codes
 (``#quot;``, ``#lt;``...), so any state name or Choice rule survives. Catch
-edges are dotted; with outcomes, each state gets a class named after its
-outcome and states never entered the ``not_run`` class.
+edges are dotted; with an execution, each state gets a class named after its
+outcome (states never entered the ``not_run`` class) and the edges it took are
+thick.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from asl.graph.execution import OUTCOMES, Outcome
 from asl.graph.model import Cluster, Edge, Graph, Node
-from asl.graph.style import CATCH_COLOUR, FILL, NOT_RUN_FILL, STROKE
+from asl.graph.style import CATCH_COLOUR, FILL, NOT_RUN_FILL, STROKE, TAKEN_COLOUR
 
 _ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}
 
@@ -48,14 +49,24 @@ def _edge(edge: Edge) -> str:
     return f"  {edge.source} {arrow}{label} {edge.target}"
 
 
-def to_mermaid(graph: Graph, outcomes: Mapping[str, Outcome] | None = None) -> str:
-    """Mermaid text; ``outcomes`` (state name to outcome) colours an execution's states."""
+def to_mermaid(
+    graph: Graph, outcomes: Mapping[str, Outcome] | None = None, taken: Collection[int] = ()
+) -> str:
+    """Mermaid text; ``outcomes`` (state name to outcome) colours an execution's states
+    and ``taken`` (edge indices) thickens the edges it took."""
     lines = ["flowchart TD"]
     _cluster(graph.root, "  ", lines)
     lines.extend(_edge(edge) for edge in graph.edges)
-    catch = [str(i) for i, edge in enumerate(graph.edges) if edge.kind == "catch"]
-    if catch:
-        lines.append(f"  linkStyle {','.join(catch)} stroke:{CATCH_COLOUR},color:{CATCH_COLOUR}")
+    styles: dict[str, list[str]] = {}
+    for index, edge in enumerate(graph.edges):
+        colour = CATCH_COLOUR if edge.kind == "catch" else TAKEN_COLOUR
+        style = f"stroke:{colour},color:{colour}"
+        if index in taken:
+            style += ",stroke-width:3px"
+        elif edge.kind != "catch":
+            continue
+        styles.setdefault(style, []).append(str(index))
+    lines.extend(f"  linkStyle {','.join(indices)} {style}" for style, indices in styles.items())
     if outcomes is not None:
         lines.extend(_classes(graph, outcomes))
     return "\n".join(lines) + "\n"

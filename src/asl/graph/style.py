@@ -19,3 +19,5 @@ STROKE: dict[Outcome, str] = {
 CATCH_COLOUR = "#c62828"
 NOT_RUN_FILL = "#f5f5f5"
 """States an execution never entered are greyed when an execution is drawn."""
+TAKEN_COLOUR = "#2e7d32"
+"""Edges an execution took are drawn thick, green (or red for a Catch it took)."""
