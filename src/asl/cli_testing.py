@@ -51,6 +51,17 @@ def _document(file: str) -> dict[str, Any]:
         raise InvalidWorkflow(error.cause or error.error) from None
 
 
+def _valid_document(file: str) -> dict[str, Any]:
+    """The workflow of ``asl test``: it must validate (agents aside: mocks stand in)."""
+    from asl.cli import collect_diagnostics, diagnostic_line
+
+    errors = [d for d in collect_diagnostics(file, None) if d.severity == "error"]
+    if errors:
+        lines = "".join(f"\n  {diagnostic_line(file, d)}" for d in errors)
+        raise InvalidWorkflow(f"{file} is not a valid workflow; nothing was run:{lines}")
+    return _document(file)
+
+
 def _machine_name(file: str) -> str:
     """The default state machine name: the file name without ``.asl.json``/``.json``/``.yaml``."""
     base = os.path.basename(file)
@@ -124,7 +135,7 @@ def test(
       asl test workflow.asl.json --mocks mocks.json --record --case Today \\
           --agents my_agents --input '{"ticket": "..."}'
     """
-    document = _document(file)
+    document = _valid_document(file)
     if record:
         _record(document, file, mocks_path, state_machine, cases, registry, input_text, input_file)
         return

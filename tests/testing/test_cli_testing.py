@@ -300,3 +300,17 @@ def test_test_state_refusals_exit_2() -> None:
     assert variables.stderr.endswith(
         "Error: Invalid value for --variables: must be a JSON object of variable names\n"
     )
+
+
+def test_an_invalid_workflow_exits_2_with_its_problems(tmp_path: Path) -> None:
+    workflow = tmp_path / "bad.asl.json"
+    workflow.write_text('{"StartAt": "A",\n "States": {"A": {"Type": "Pass", "Next": "Nope"}}}\n')
+    result = CliRunner().invoke(main, ["test", str(workflow), "--mocks", ARTICLE_MOCKS])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {workflow} is not a valid workflow; nothing was run:\n"
+        f"  {workflow}:2:2: MISSING_END_STATE The workflow has no state that ends it: give a "
+        'state "End": true, or add a Succeed or Fail state\n'
+        f"  {workflow}:2:45: MISSING_TRANSITION_TARGET 'Next' of state 'A' names 'Nope', which "
+        "is not a state of the workflow: add a state named 'Nope' or fix the name\n"
+    )
