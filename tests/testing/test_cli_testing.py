@@ -311,6 +311,6 @@ def test_an_invalid_workflow_exits_2_with_its_problems(tmp_path: Path) -> None:
         f"Error: {workflow} is not a valid workflow; nothing was run:\n"
         f"  {workflow}:2:2: MISSING_END_STATE The workflow has no state that ends it: give a "
         'state "End": true, or add a Succeed or Fail state\n'
-        f"  {workflow}:2:45: MISSING_TRANSITION_TARGET 'Next' of state 'A' names 'Nope', which "
+        f"  {workflow}:2:43: MISSING_TRANSITION_TARGET 'Next' of state 'A' names 'Nope', which "
         "is not a state of the workflow: add a state named 'Nope' or fix the name\n"
     )
