@@ -76,6 +76,15 @@ def with_store(choice: StoreChoice, work: Callable[[Store], Awaitable[T]]) -> T:
 
 # --- resume, approve, reject -------------------------------------------------------------
 
+REQUEST_OPTION = click.option(
+    "--request",
+    "request_id",
+    metavar="REQUEST_ID",
+    help="The request decided, when the execution waits on several (the branches of a Map "
+    "or Parallel); 'asl executions show ID' lists them.",
+)
+
+
 
 def resume_execution(
     execution_id: str,
@@ -83,6 +92,7 @@ def resume_execution(
     registry: AgentRegistry | None,
     choice: StoreChoice,
     redrive: bool = False,
+    request_id: str | None = None,
 ) -> WorkflowResult:
     """Build the engine from the stored document and continue (or redrive) the execution."""
     from asl import ASLError, WorkflowEngine
@@ -95,7 +105,7 @@ def resume_execution(
             with progress(engine):
                 if redrive:
                     return await engine.aredrive(execution_id)
-                return await engine.aresume(execution_id, decision)
+                return await engine.aresume(execution_id, decision, request_id=request_id)
         except StoreError:
             raise  # with_store words it
         except ASLError as error:  # States.InvalidResume, States.InvalidDecision
@@ -141,8 +151,13 @@ def _check_agents(
 )
 @agents_option("The agents the workflow runs with (as for 'asl run').")
 @store_option
+@REQUEST_OPTION
 def resume(
-    execution_id: str, decision: Any, registry: AgentRegistry | None, store_url: str | None
+    execution_id: str,
+    decision: Any,
+    registry: AgentRegistry | None,
+    store_url: str | None,
+    request_id: str | None,
 ) -> None:
     """Continue the paused execution EXECUTION_ID from the store.
 
@@ -150,7 +165,8 @@ def resume(
     stdout and exit codes are those of 'asl run'; a refusal (unknown or finished
     execution, a decision that does not fit) changes nothing and exits 2.
     """
-    result = resume_execution(execution_id, decision, registry, store_choice(store_url))
+    choice = store_choice(store_url)
+    result = resume_execution(execution_id, decision, registry, choice, request_id=request_id)
     click.echo(outcome(result), nl=False)
 
 
@@ -171,6 +187,7 @@ def redrive(execution_id: str, registry: AgentRegistry | None, store_url: str | 
 
 def _decision_options(command: F) -> F:
     options: list[Callable[[F], F]] = [
+        REQUEST_OPTION,
         click.option("--comment", metavar="TEXT", help="Why; kept with the decision."),
         click.option("--approver", metavar="NAME", help="Who decides (default: your login name)."),
         agents_option(AGENTS_HELP.replace("Python module with", "The module with", 1)),
@@ -189,13 +206,15 @@ def decide(
     edited: Any,
     registry: AgentRegistry | None,
     store_url: str | None,
+    request_id: str | None,
 ) -> None:
     decision: dict[str, Any] = {"approval": approval, "approver": approver or login_name()}
     if comment is not None:
         decision["comment"] = comment
     if edited is not None:
         decision["edited_content"] = edited
-    result = resume_execution(execution_id, decision, registry, store_choice(store_url))
+    choice = store_choice(store_url)
+    result = resume_execution(execution_id, decision, registry, choice, request_id=request_id)
     click.echo(outcome(result), nl=False)
 
 
@@ -226,13 +245,14 @@ def approve(
     registry: AgentRegistry | None,
     store_url: str | None,
     edited: Any,
+    request_id: str | None,
 ) -> None:
     """Decide the Approval that EXECUTION_ID waits for, and continue it.
 
     DECISION is one of the Approval's Options (default: approve). stdout and exit
     codes are those of 'asl run'; a decision that does not fit exits 2.
     """
-    decide(execution_id, decision, approver, comment, edited, registry, store_url)
+    decide(execution_id, decision, approver, comment, edited, registry, store_url, request_id)
 
 
 @main.command(short_help="Reject the Approval an execution waits for.")
@@ -244,9 +264,10 @@ def reject(
     approver: str | None,
     registry: AgentRegistry | None,
     store_url: str | None,
+    request_id: str | None,
 ) -> None:
     """Same as 'asl approve EXECUTION_ID reject'."""
-    decide(execution_id, "reject", approver, comment, None, registry, store_url)
+    decide(execution_id, "reject", approver, comment, None, registry, store_url, request_id)
 
 
 # --- executions list | show | history -----------------------------------------------------

@@ -644,3 +644,53 @@ def test_unusable_named_store_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["run", str(flow), "--input", "{}", "--store", url])
     assert result.exit_code == 2
     assert "Cannot open the SQLite store" in result.stderr
+
+
+# --- approvals in the branches of a Parallel ------------------------------------------------
+
+TWO_REVIEWS = {
+    "StartAt": "Both",
+    "States": {
+        "Both": {
+            "Type": "Parallel",
+            "Branches": [
+                {
+                    "StartAt": f"Review {side}",
+                    "States": {
+                        f"Review {side}": {
+                            "Type": "Approval",
+                            "Prompt": f"Is the {side} fine?",
+                            "ResultPath": "$.ok",
+                            "OutputPath": "$.ok.approval",
+                            "End": True,
+                        }
+                    },
+                }
+                for side in ("legal", "style")
+            ],
+            "End": True,
+        }
+    },
+}
+
+
+def test_approve_names_one_of_several_waiting_requests(tmp_path: Path, store: str) -> None:
+    document = _write(tmp_path, "two.asl.json", TWO_REVIEWS)
+    paused = cli("run", document, "--execution-id", "two", "--store", store)
+    pending = json.loads(paused.stdout)["pending"]
+    assert [r["requestId"] for r in pending["requests"]] == [
+        "two:Both:2[0]/Review legal:0",
+        "two:Both:2[1]/Review style:0",
+    ]
+
+    unnamed = cli("approve", "two", "--store", store)
+    assert (unnamed.exit_code, unnamed.stdout) == (2, "")
+    assert "waits on 2 requests" in unnamed.stderr
+
+    first = cli("reject", "two", "--request", "two:Both:2[1]/Review style:0", "--store", store)
+    assert first.exit_code == 3
+    assert [r["requestId"] for r in json.loads(first.stdout)["pending"]["requests"]] == [
+        "two:Both:2[0]/Review legal:0"
+    ]
+    last = cli("approve", "two", "--request", "two:Both:2[0]/Review legal:0", "--store", store)
+    assert outcome(last) == (0, '["approve", "reject"]\n', "")

@@ -142,12 +142,21 @@ def test_resume_after_timeout_takes_the_default(clock: ManualClock) -> None:
     assert (result.status, result.error) == ("FAILED", "Rejected")
 
 
-def test_approval_inside_parallel_cannot_pause_yet(clock: ManualClock) -> None:
-    branch = {"StartAt": "A", "States": {"A": {"Type": "Approval", "Prompt": "ok?", "End": True}}}
-    definition = machine(("P", {"Type": "Parallel", "Branches": [branch], "End": True}))
-    result = WorkflowEngine(definition, clock=clock).run({})
+def test_approval_two_levels_down_cannot_pause(clock: ManualClock) -> None:
+    inner = {"StartAt": "A", "States": {"A": {"Type": "Approval", "Prompt": "ok?", "End": True}}}
+    each = {
+        "StartAt": "Each",
+        "States": {"Each": {"Type": "Map", "ItemProcessor": inner, "End": True}},
+    }
+    definition = machine(("P", {"Type": "Parallel", "Branches": [each], "End": True}))
+    result = WorkflowEngine(definition, clock=clock).run([1])
     assert result.error == "States.Runtime"
-    assert "cannot pause in this version" in result.cause
+    assert result.cause == (
+        "An error occurred while executing the state 'A' (entered at the event id #7). "
+        "A state that waits (an Approval with no decision, a .waitForTaskToken Task) can pause "
+        "only at the top level or directly in a branch of a top-level Map or Parallel; give the "
+        "engine an approval_handler that decides at once, or move the state up"
+    )
 
 
 def test_two_approvals_each_take_their_own_decision(clock: ManualClock) -> None:

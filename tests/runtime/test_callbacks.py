@@ -94,3 +94,106 @@ def test_result_selector_applies_to_the_callback_result_not_the_submission(
         sent[0]["token"], {"a": 5, "b": 6}
     )
     assert done.output == {"a": 5}
+
+
+def heartbeat_flow(**limits: Any) -> dict[str, Any]:
+    return machine(
+        (
+            "Ask",
+            {
+                "Type": "Task",
+                "Resource": RESOURCE,
+                "Parameters": {"token.$": "$$.Task.Token"},
+                **limits,
+                "Catch": [
+                    {
+                        "ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],
+                        "ResultPath": "$.error",
+                        "Next": "Done",
+                    }
+                ],
+                "Next": "Done",
+            },
+        ),
+        ("Done", {"Type": "Pass", "End": True}),
+    )
+
+
+def limited(clock: ManualClock, sent: list[Any], **limits: Any) -> WorkflowEngine:
+    registry = AgentRegistry({RESOURCE: lambda parameters: sent.append(parameters)})
+    return WorkflowEngine(heartbeat_flow(**limits), registry, clock=clock, store="memory://")
+
+
+def test_the_request_keeps_the_callback_deadlines(clock: ManualClock) -> None:
+    sent: list[Any] = []
+    paused = limited(clock, sent, HeartbeatSeconds=60, TimeoutSeconds=3600).run(
+        {}, execution_id="hb0"
+    )
+    assert paused.pending_input == {
+        "type": "callback",
+        "requestId": "hb0:Ask:2:token",
+        "state": "Ask",
+        "startedAt": "2026-01-01T00:00:00.000Z",
+        "timeoutSeconds": 3600,
+        "heartbeatSeconds": 60,
+    }
+
+
+def test_heartbeats_keep_a_callback_waiting_past_its_heartbeat_seconds(clock: ManualClock) -> None:
+    sent: list[Any] = []
+    limited(clock, sent, HeartbeatSeconds=60).run({}, execution_id="hb1")
+    token = sent[0]["token"]
+    for _ in range(3):
+        clock.advance(50)
+        limited(clock, [], HeartbeatSeconds=60).send_task_heartbeat(token)
+    clock.advance(50)
+    done = limited(clock, [], HeartbeatSeconds=60).send_task_success(token, "late but alive")
+    assert (done.status, done.output) == ("SUCCEEDED", "late but alive")
+
+
+def test_a_missed_heartbeat_fails_the_task_and_refuses_the_token(clock: ManualClock) -> None:
+    sent: list[Any] = []
+    limited(clock, sent, HeartbeatSeconds=60).run({}, execution_id="hb2")
+    token = sent[0]["token"]
+    clock.advance(61)
+    with pytest.raises(ASLError) as refused:
+        limited(clock, [], HeartbeatSeconds=60).send_task_success(token, "too late")
+    assert (refused.value.error, refused.value.cause) == (
+        "States.TaskTimedOut",
+        f"The task token '{token}' has timed out",
+    )
+    after = limited(clock, [], HeartbeatSeconds=60).resume("hb2")
+    assert (after.status, after.output) == (
+        "SUCCEEDED",
+        {
+            "error": {
+                "Error": "States.HeartbeatTimeout",
+                "Cause": "The task sent no heartbeat for 60 seconds.",
+            },
+        },
+    )
+    with pytest.raises(ASLError) as again:
+        limited(clock, []).send_task_heartbeat(token)
+    assert again.value.error == "States.TaskTimedOut"
+
+
+def test_timeout_seconds_bounds_the_whole_wait_even_with_heartbeats(clock: ManualClock) -> None:
+    sent: list[Any] = []
+    engine_ = limited(clock, sent, HeartbeatSeconds=60, TimeoutSeconds=100)
+    engine_.run({}, execution_id="hb3")
+    clock.advance(55)
+    engine_.send_task_heartbeat(sent[0]["token"])
+    clock.advance(50)
+    assert engine_.sweep() == {"escalated": [], "timedOut": ["hb3"]}
+    result = engine_.resume("hb3")
+    assert result.status == "SUCCEEDED"
+    assert result.output["error"] == {
+        "Error": "States.Timeout",
+        "Cause": "The task did not finish within 100 seconds.",
+    }
+
+
+def test_a_heartbeat_for_an_unknown_token_is_refused(clock: ManualClock) -> None:
+    with pytest.raises(ASLError) as refused:
+        limited(clock, []).send_task_heartbeat("nope")
+    assert refused.value.cause == "No task waits for the token 'nope' in this store"

@@ -17,10 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from asl.language.errors import ASLError
+from asl.runtime.branches import PARKED, branches_request
 from asl.runtime.execution import Execution
 from asl.runtime.history import Event, materialize
 from asl.runtime.pause import Paused
-from asl.store import PendingRequest, Store, Transition, UnknownExecutionError
+from asl.store import PendingRequest, RequestKind, Store, Transition, UnknownExecutionError
 
 DEFINITIONS = "asl.definitions"
 INVALID_RESUME = "States.InvalidResume"
@@ -39,8 +40,8 @@ async def save_pause(
     start_at: str,
     paused: Paused,
     committed_events: int,
-) -> PendingRequest:
-    """Store the execution at the paused state and open its request."""
+) -> None:
+    """Store the execution at the paused state and open its request (one per parked branch)."""
     await store.set_memory(DEFINITIONS, digest, document)
     await store.create_execution(execution.id, digest, execution.input, start_at)
     record = await store.load_execution(execution.id)
@@ -59,13 +60,17 @@ async def save_pause(
         )
     )
     await store.pause_execution(execution.id)
-    return await store.create_request(
-        execution.id,
-        paused.state,
-        "callback" if paused.request.get("type") == "callback" else "approval",
-        paused.request,
-        request_id=paused.request["requestId"],
-    )
+    if paused.group is None:
+        await _open_request(store, execution.id, paused.state, paused.request)
+        return
+    await store.set_memory(PARKED, execution.id, {**paused.group, "sequence": record.sequence + 1})
+    for parked in paused.group["parked"].values():  # one request per waiting branch
+        await _open_request(store, execution.id, paused.state, parked["request"])
+
+
+async def _open_request(store: Store, execution_id: str, state: str, request: Any) -> None:
+    kind: RequestKind = "callback" if request.get("type") == "callback" else "approval"
+    await store.create_request(execution_id, state, kind, request, request_id=request["requestId"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,18 @@ class Resumption:
     tokens: int
     cost: float
     variables: dict[str, Any]
-    request: PendingRequest
+    requests: list[PendingRequest]
+    """The pending requests: one, or one per parked branch of a Map or Parallel."""
+    group: dict[str, Any] | None
+    """The parked branches (see :mod:`asl.runtime.branches`), or None."""
+    sequence: int
+
+    @property
+    def pending_input(self) -> Any:
+        """What the execution waits for, as ``WorkflowResult.pending_input`` shows it."""
+        if self.group is None:
+            return self.requests[0].payload
+        return branches_request(self.state, [request.payload for request in self.requests])
 
 
 async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption:
@@ -105,6 +121,7 @@ async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption
     pending = [r for r in await store.list_requests(execution_id) if r.state == last.next_state]
     if not pending or last.next_state is None:
         raise ASLError(INVALID_RESUME, f"Execution '{execution_id}' waits on no pending request")
+    group = await load_group(store, execution_id, last)
     return Resumption(
         last.next_state,
         last.output,
@@ -113,8 +130,23 @@ async def load_pause(store: Store, execution_id: str, digest: str) -> Resumption
         last.tokens,
         last.cost,
         dict(last.variables),
-        pending[-1],
+        pending if group is not None else pending[-1:],
+        group,
+        last.sequence,
     )
+
+
+async def load_group(store: Store, execution_id: str, last: Transition) -> dict[str, Any] | None:
+    """The parked branches the last transition paused with, if it paused a container."""
+    entry = await store.get_memory(PARKED, execution_id)
+    group = entry.value if entry is not None else None
+    if (
+        isinstance(group, dict)
+        and group.get("sequence") == last.sequence
+        and group.get("state") == last.next_state
+    ):
+        return group
+    return None
 
 
 def timed_out(request: PendingRequest, now: float) -> bool:

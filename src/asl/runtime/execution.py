@@ -62,6 +62,7 @@ class Execution:
         "payload_limit",
         "record",
         "registry",
+        "resuming",
         "start_time",
         "top_variables",
     )
@@ -95,7 +96,10 @@ class Execution:
         self.durable: Any = None
         # The workflow's Memory settings and the store its Memory blocks use.
         self.memory: tuple[dict[str, Any], Any] = ({}, None)
+        # Decisions brought by a resume: by state name at the top level, by request id
+        # inside a branch; and the parked branches of the Map/Parallel a resume re-enters.
         self.decisions: dict[str, Any] = {}
+        self.resuming: dict[str, dict[str, Any]] = {}
         self.top_variables: MutableMapping[str, Any] = {}
         self.on_enter = on_enter
         self.on_exit = on_exit
@@ -156,7 +160,7 @@ class Scope:
     scope: it reads the outer variables, and what it assigns stays its own.
     """
 
-    __slots__ = ("execution", "map_index", "map_value", "nested", "path", "variables")
+    __slots__ = ("branch", "execution", "map_index", "map_value", "nested", "path", "variables")
 
     def __init__(
         self,
@@ -174,6 +178,8 @@ class Scope:
         self.nested = nested  # inside a Map iteration or Parallel branch
         # Where in the run: "Fan[1]/Each[3]/" for a Map item inside a Parallel branch.
         self.path = path
+        # Set on the branches of a top-level Map or Parallel: where a state in it may pause.
+        self.branch: Any = None
 
     def child(self, map_index: int | None, map_value: Any, assigns: bool, label: str = "") -> Scope:
         """The scope of a branch or iteration; own variables only when it assigns some."""
@@ -186,6 +192,12 @@ class Scope:
             nested=True,
             path=f"{self.path}{label}/",
         )
+
+    def task_token(self, state: str, entered: int) -> str:
+        """``$$.Task.Token`` of a ``.waitForTaskToken`` Task: names the request that ends it."""
+        if self.branch is not None:  # a branch of a top-level Map or Parallel
+            return f"{self.branch.request_id(self.execution.id, state)}:token"
+        return f"{self.execution.id}:{state}:{entered}:token"
 
     def variables_only(self) -> ContextObject:
         """A context for a state that reads variables but not ``$$``."""
@@ -226,5 +238,5 @@ class Scope:
         if self.map_index is not None:
             context["Map"] = {"Item": {"Index": self.map_index, "Value": self.map_value}}
         if token:  # a .waitForTaskToken Task: what the callback sends back
-            context["Task"] = {"Token": f"{execution.id}:{state_name}:{entered_event}:token"}
+            context["Task"] = {"Token": self.task_token(state_name, entered_event)}
         return ContextObject(context, self.variables)

@@ -18,11 +18,19 @@ _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, No
 class Paused(Exception):
     """Raised by a state that waits; ``request`` is what the decider sees."""
 
-    def __init__(self, state: str, state_input: Any, request: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        state: str,
+        state_input: Any,
+        request: dict[str, Any],
+        group: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"state {state!r} waits for a decision")
         self.state = state
         self.state_input = state_input
         self.request = request
+        # A top-level Map or Parallel whose branches wait: see asl.runtime.branches.
+        self.group = group
 
 
 def parse_duration(text: Any) -> float | None:

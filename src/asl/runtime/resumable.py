@@ -9,14 +9,15 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Coroutine
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from asl.language.errors import ASLError
+from asl.language.errors import HEARTBEAT_TIMEOUT, TIMEOUT, ASLError
+from asl.runtime.callbacks import HEARTBEATS, callback_expiry, parse_iso
 from asl.runtime.durable import (
     INVALID_RESUME,
     Resumption,
     definition_hash,
+    load_group,
     load_pause,
     stored_events,
     timed_out,
@@ -25,7 +26,13 @@ from asl.runtime.execution import Execution
 from asl.runtime.journal import Journal, new_owner
 from asl.runtime.result import WorkflowResult
 from asl.runtime.states.approval import check_decision
-from asl.store import ExecutionRecord, Store, UnknownExecutionError, UnknownRequestError
+from asl.store import (
+    ExecutionRecord,
+    PendingRequest,
+    Store,
+    UnknownExecutionError,
+    UnknownRequestError,
+)
 
 if TYPE_CHECKING:
     from asl.runtime.clock import Clock
@@ -66,19 +73,26 @@ class Resumable:
             journal: Journal | None = None,
         ) -> WorkflowResult: ...
 
-    def resume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
+    def resume(
+        self, execution_id: str, decision: Any = None, *, request_id: str | None = None
+    ) -> WorkflowResult:
         """Continue a paused execution, with the decision it waits for; see :meth:`aresume`."""
-        return self._sync(self.aresume(execution_id, decision), "resume")
+        return self._sync(self.aresume(execution_id, decision, request_id=request_id), "resume")
 
-    async def aresume(self, execution_id: str, decision: Any = None) -> WorkflowResult:
+    async def aresume(
+        self, execution_id: str, decision: Any = None, *, request_id: str | None = None
+    ) -> WorkflowResult:
         """Continue a paused execution from the engine's store.
 
         ``decision`` answers the pending Approval (``{"approval": "approve", "approver":
         ..., "comment": ...}``); it is checked against the options and recorded once: a
-        second, identical submission is a no-op. Without a decision an Approval whose
-        Timeout has passed takes its timeout route; otherwise the execution stays paused.
-        Raises ASLError (``States.InvalidResume``, ``States.InvalidDecision``) for an unknown
-        or finished execution or a decision that does not fit; nothing changes then.
+        second, identical submission is a no-op. An execution paused at a Map or
+        Parallel may wait on several requests (one per waiting branch): ``request_id``
+        names the one decided (it may be left out when only one waits). Without a
+        decision, every Approval whose Timeout has passed takes its timeout route;
+        otherwise the execution stays paused. Raises ASLError (``States.InvalidResume``,
+        ``States.InvalidDecision``) for an unknown or finished execution or a decision
+        that does not fit; nothing changes then.
         """
         machine = self._compiled()
         store = await self.store()
@@ -95,33 +109,32 @@ class Resumable:
             if repeat is None:
                 raise
             return repeat
-        request = paused.request
-        payload = request.payload if isinstance(request.payload, dict) else {}
-        listed = payload.get("options")
-        options = [str(option) for option in listed] if isinstance(listed, list) else []
-        if request.kind == "callback":
-            if decision is None:
+        if decision is None:
+            decided = await self._expire(store, paused)
+            if not decided:
                 return _still_paused(execution_id, paused)
-            decision = check_outcome(decision)
-        elif timed_out(request, self.clock.time()):
-            decision = {"approval": "timeout", "approver": "system"}
-        elif decision is None:
-            return _still_paused(execution_id, paused)
         else:
-            decision = check_decision(decision, options)
-        if not await store.decide_request(request.request_id, decision):
-            repeat = await _repeated_decision(store, execution_id, decision)
-            if repeat is not None:
-                return repeat
-            raise ASLError(
-                "States.InvalidDecision",
-                f"The request '{request.request_id}' was already decided differently",
-            )
+            request = await _addressed(store, execution_id, paused, request_id)
+            if request is None:  # sent again after it counted: no change
+                return _as_stored(await store.load_execution(execution_id))
+            decision = _checked(request, decision)
+            if not await store.decide_request(request.request_id, decision):
+                repeat = await _repeated_decision(store, execution_id, decision)
+                if repeat is not None:
+                    return repeat
+                raise ASLError(
+                    "States.InvalidDecision",
+                    f"The request '{request.request_id}' was already decided differently",
+                )
+            decided = [(request, decision)]
         execution = self._execution(execution_id, paused.input)
         execution.events.extend(paused.events)
         execution.input_tokens = paused.tokens
         execution.cost = paused.cost
-        execution.decisions[paused.state] = decision
+        if paused.group is None:
+            execution.decisions[paused.state] = decided[0][1]
+        else:
+            await _hand_over(store, execution, paused.group)
         journal = None
         if self.durable:  # the rest of the run is journaled like any durable run
             owner = new_owner()
@@ -141,6 +154,28 @@ class Resumable:
             resumed=True,
             journal=journal,
         )
+
+    async def _expire(
+        self, store: Store, paused: Resumption
+    ) -> list[tuple[PendingRequest, dict[str, Any]]]:
+        """Decide every pending request whose time is up (see :meth:`_expired`)."""
+        decided = []
+        for request in paused.requests:
+            decision = await self._expired(store, request)
+            if decision is not None and await store.decide_request(request.request_id, decision):
+                decided.append((request, decision))
+        return decided
+
+    async def _expired(self, store: Store, request: PendingRequest) -> dict[str, Any] | None:
+        """The decision a request whose time is up takes (an Approval's Timeout, a
+        callback's TimeoutSeconds or HeartbeatSeconds); None while it may still wait."""
+        now = self.clock.time()
+        if request.kind == "approval":
+            expired = timed_out(request, now)
+            return {"approval": "timeout", "approver": "system"} if expired else None
+        beat = await store.get_memory(HEARTBEATS, request.request_id)
+        last = beat.value if beat is not None and isinstance(beat.value, int | float) else None
+        return callback_expiry(request.payload, last, now)
 
     def sweep(self) -> dict[str, list[str]]:
         """Escalate and expire pending approvals; see :meth:`asweep`."""
@@ -162,14 +197,14 @@ class Resumable:
         digest = definition_hash(self.definition)
         for request in await store.list_requests(pending_only=True):
             payload = request.payload if isinstance(request.payload, dict) else {}
-            if request.kind != "approval":
-                continue
             record = await _record(store, request.execution_id)
             if record is None or record.definition_hash != digest:
                 continue
-            if timed_out(request, now):
+            if await self._expired(store, request) is not None:
                 await self.aresume(request.execution_id)
                 expired.append(request.execution_id)
+                continue
+            if request.kind != "approval":
                 continue
             escalation = payload.get("escalation")
             requested = payload.get("requestedAt")
@@ -261,6 +296,9 @@ class Resumable:
                     cost=last.cost,
                 )
             start = last.next_state
+            group = await load_group(store, record.execution_id, last)
+            if group is not None:  # it crashed while resuming a paused Map or Parallel
+                await _hand_over(store, execution, group)
         else:
             execution.record("ExecutionStarted", None, "input", record.input)
         execution.durable = store
@@ -284,14 +322,34 @@ class Resumable:
         """Fail a ``.waitForTaskToken`` Task (AWS's SendTaskFailure); Retry/Catch apply."""
         return self._sync(self.asend_task_failure(token, error, cause), "send_task_failure")
 
+    def send_task_heartbeat(self, token: str) -> None:
+        """Tell a waiting ``.waitForTaskToken`` Task the work is alive (SendTaskHeartbeat)."""
+        self._sync(self.asend_task_heartbeat(token), "send_task_heartbeat")
+
     async def asend_task_success(self, token: str, output: Any) -> WorkflowResult:
-        return await self.aresume(await self._token_execution(token), {"output": output})
+        execution_id = await self._token_execution(token)
+        return await self.aresume(execution_id, {"output": output}, request_id=token)
 
     async def asend_task_failure(self, token: str, error: str, cause: str = "") -> WorkflowResult:
         outcome = {"error": error, "cause": cause}
-        return await self.aresume(await self._token_execution(token), outcome)
+        return await self.aresume(await self._token_execution(token), outcome, request_id=token)
+
+    async def asend_task_heartbeat(self, token: str) -> None:
+        """Reset the Task's HeartbeatSeconds countdown; see :meth:`send_task_heartbeat`.
+
+        Raises ASLError ``States.InvalidToken`` for an unknown token and
+        ``States.TaskTimedOut`` for a Task that is no longer waiting.
+        """
+        await self._token_execution(token)
+        store = await self.store()
+        await store.set_memory(HEARTBEATS, token, self.clock.time())
 
     async def _token_execution(self, token: str) -> str:
+        """The execution a token belongs to, once its deadlines are checked.
+
+        As on AWS, a token whose Task timed out is refused with
+        ``States.TaskTimedOut``; the execution goes on with the timeout failure.
+        """
         store = await self.store()
         try:
             request = await store.get_request(token)
@@ -299,6 +357,11 @@ class Resumable:
             raise ASLError(
                 "States.InvalidToken", f"No task waits for the token '{token}' in this store"
             ) from None
+        if request.pending and await self._expired(store, request) is not None:
+            await self.aresume(request.execution_id)  # the Task fails; the execution goes on
+            raise ASLError("States.TaskTimedOut", f"The task token '{token}' has timed out")
+        if _timed_out_outcome(request.decision):
+            raise ASLError("States.TaskTimedOut", f"The task token '{token}' has timed out")
         return request.execution_id
 
     def _sync(self, work: Coroutine[Any, Any, T], name: str) -> T:
@@ -363,6 +426,64 @@ class Resumable:
         )
 
 
+async def _addressed(
+    store: Store, execution_id: str, paused: Resumption, request_id: str | None
+) -> PendingRequest | None:
+    """The pending request a decision is for; None when it was decided already."""
+    if request_id is None:
+        if len(paused.requests) == 1:
+            return paused.requests[0]
+        listed = ", ".join(request.request_id for request in paused.requests)
+        raise ASLError(
+            "States.InvalidDecision",
+            f"Execution '{execution_id}' waits on {len(paused.requests)} requests ({listed}); "
+            "name the one you decide (request_id=..., or --request in the CLI)",
+        )
+    for request in paused.requests:
+        if request.request_id == request_id:
+            return request
+    try:
+        known = await store.get_request(request_id)
+    except UnknownRequestError:
+        known = None
+    if known is None or known.execution_id != execution_id:
+        raise ASLError(
+            "States.InvalidDecision",
+            f"Execution '{execution_id}' has no request '{request_id}'; "
+            "'asl executions show' lists its requests",
+        )
+    return None
+
+
+def _timed_out_outcome(decision: Any) -> bool:
+    return isinstance(decision, dict) and decision.get("error") in (TIMEOUT, HEARTBEAT_TIMEOUT)
+
+
+def _checked(request: PendingRequest, decision: Any) -> dict[str, Any]:
+    if request.kind == "callback":
+        return check_outcome(decision)
+    payload = request.payload if isinstance(request.payload, dict) else {}
+    listed = payload.get("options")
+    return check_decision(decision, [str(o) for o in listed] if isinstance(listed, list) else [])
+
+
+async def _hand_over(store: Store, execution: Execution, group: dict[str, Any]) -> None:
+    """Give the re-entered container its parked branches and every decision taken for them.
+
+    Decisions come from the store, not only from this call: one taken by a resume
+    that then crashed must still reach its branch.
+    """
+    execution.resuming[str(group["state"])] = group
+    for parked in group["parked"].values():
+        request_id = parked["request"]["requestId"]
+        try:
+            request = await store.get_request(request_id)
+        except UnknownRequestError:
+            continue
+        if request.decision is not None:
+            execution.decisions[request_id] = request.decision
+
+
 async def _record(store: Store, execution_id: str) -> ExecutionRecord | None:
     try:
         return await store.load_execution(execution_id)
@@ -389,7 +510,7 @@ def _still_paused(execution_id: str, paused: Resumption) -> WorkflowResult:
         tokens_used=paused.tokens,
         cost=paused.cost,
         paused_at_state=paused.state,
-        pending_input=paused.request.payload,
+        pending_input=paused.pending_input,
         checkpoint_data=paused.data,
     )
 
@@ -444,7 +565,3 @@ def levels_due(escalation: dict[str, Any], waited: float) -> int:
     if not isinstance(every, int | float) or every <= 0:
         return 1
     return int(min(1 + (waited - after) // every, 1 + repeats))
-
-
-def parse_iso(text: str) -> float:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()

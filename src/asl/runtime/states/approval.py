@@ -31,6 +31,11 @@ from asl.runtime.pause import Paused, parse_duration
 from asl.runtime.states.base import State, Transition
 
 DEFAULT_OPTIONS = ["approve", "reject"]
+NESTED_WAIT = (
+    "A state that waits (an Approval with no decision, a .waitForTaskToken Task) can pause "
+    "only at the top level or directly in a branch of a top-level Map or Parallel; give the "
+    "engine an approval_handler that decides at once, or move the state up"
+)
 _PLACEHOLDER = re.compile(r"\{\{\s*(\$[^}]*?)\s*\}\}")
 
 Renderer = Callable[[Any, Any], Any]
@@ -71,9 +76,17 @@ class ApprovalState(State):
         execution = scope.execution
         context = self.environment(scope, entered)
         effective = self.prepare(data, context, entered)
-        decision = execution.decisions.pop(self.name, None)
+        place = scope.branch
+        request_id = (
+            self.request_id(execution.id, entered)
+            if place is None
+            else place.request_id(execution.id, self.name)
+        )
+        decision = execution.decisions.pop(self.name if place is None else request_id, None)
         if decision is None:
-            request = self._request(effective, context, execution.id, entered)
+            request = self._request(effective, context, request_id, entered)
+            if place is not None:
+                request["branch"] = place.label
             now = execution.clock.time()
             if self.timeout is not None:
                 request["expiresAt"] = iso_timestamp(now + self.timeout)
@@ -82,18 +95,12 @@ class ApprovalState(State):
                 request["escalation"] = self.escalation
             decision = await self._ask(execution.approval_handler, request)
             if decision is None:
-                if scope.nested:
-                    raise located(
-                        ASLError(
-                            RUNTIME,
-                            "An Approval state inside a Map or Parallel cannot pause in this "
-                            "version; give the engine an approval_handler that decides at once",
-                        ),
-                        self.name,
-                        entered,
-                    )
+                if scope.nested and place is None:
+                    raise located(ASLError(RUNTIME, NESTED_WAIT), self.name, entered)
                 raise Paused(self.name, data, request)
             decision = {"approver": "handler", **decision}
+        if place is not None:
+            place.pauses += 1
         try:
             output, following = self._decided(effective, decision, context, execution.clock.time())
         except ASLError as error:
@@ -104,7 +111,7 @@ class ApprovalState(State):
         return f"{execution_id}:{self.name}:{entered}"
 
     def _request(
-        self, effective: Any, context: Any, execution_id: str, entered: int
+        self, effective: Any, context: Any, request_id: str, entered: int
     ) -> dict[str, Any]:
         try:
             prompt = self.prompt(effective, context)
@@ -112,7 +119,7 @@ class ApprovalState(State):
             raise located(error, self.name, entered) from None
         return {
             "type": "approval",
-            "requestId": self.request_id(execution_id, entered),
+            "requestId": request_id,
             "state": self.name,
             "prompt": prompt,
             "options": self.options,

@@ -18,6 +18,7 @@ from asl.language.errors import (
 )
 from asl.language.jsonata import compile_template
 from asl.language.payload import Payload, compile_payload
+from asl.runtime.branches import PARK, Group
 from asl.runtime.concurrent import Children, run_all
 from asl.runtime.dataflow import compile_selector, located
 from asl.runtime.execution import Scope
@@ -31,7 +32,7 @@ from asl.runtime.flow import (
     plain,
     variables_of,
 )
-from asl.runtime.machine import StateMachine, run_machine, sync_runner
+from asl.runtime.machine import StateMachine, sync_runner
 from asl.runtime.retry import error_output
 from asl.runtime.settings import Setting
 from asl.runtime.states.base import RecoverableState, failure
@@ -91,7 +92,7 @@ class MapState(RecoverableState):
             raise located(error, name, entered) from None
         record("MapStateStarted", name, "length", len(inputs))
         try:
-            results = await self._iterate(inputs, scope, limit, tolerated, entered)
+            results = await self._iterate(inputs, scope, limit, tolerated, entered, data)
         except ASLError as error:
             caught = ASLError(error.error, error.cause)
             record("MapStateFailed", name, None, failure(caught))
@@ -177,7 +178,13 @@ class MapState(RecoverableState):
         return max(limits)
 
     async def _iterate(
-        self, inputs: list[Any], scope: Scope, limit: int, tolerated: int | None, entered: int
+        self,
+        inputs: list[Any],
+        scope: Scope,
+        limit: int,
+        tolerated: int | None,
+        entered: int,
+        state_input: Any,
     ) -> list[Any]:
         execution = scope.execution
         record = execution.record
@@ -204,26 +211,39 @@ class MapState(RecoverableState):
                 results.append(output)
             return results
 
-        children = Children.of(scope, f"{name}:{entered}")
-        finished = await children.load() if children else {}
+        group = Group(name, scope, entered)
+        children = Children.of(scope, group.key)
+        finished = {**group.finished, **(await children.load() if children else {})}
 
         async def async_iteration(index: int) -> Any:
-            if index in finished:  # recorded before a crash: not run again
+            if index in finished:  # recorded before a crash or a pause: not run again
+                group.done(index, finished[index])
                 return finished[index]
             item = inputs[index]
-            append(("MapIterationStarted", now(), name, "index", index))
+            if index not in group.parked:
+                append(("MapIterationStarted", now(), name, "index", index))
             try:
-                output = await run_machine(
-                    machine, item, scope.child(index, item, machine.assigns, f"{name}[{index}]")
+                output = await group.run(
+                    index,
+                    machine,
+                    item,
+                    lambda: scope.child(index, item, machine.assigns, f"{name}[{index}]"),
                 )
             except ASLError as error:
-                return self._failed(record, index, error, failed, tolerated)
+                output = self._failed(record, index, error, failed, tolerated)
+                group.done(index, output)
+                return output
+            if output is PARK:
+                return output
             append(("MapIterationSucceeded", now(), name, "index", index))
+            group.done(index, output)
             if children:
                 await children.record(index, output)
             return output
 
-        return await run_all(len(inputs), limit, async_iteration)
+        results = await run_all(len(inputs), limit, async_iteration)
+        group.pause_if_waiting(state_input)
+        return results
 
     def _failed(
         self, record: Any, index: int, error: ASLError, failed: list[int], tolerated: int | None

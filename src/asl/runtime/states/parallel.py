@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from asl.language.errors import ASLError
+from asl.runtime.branches import PARK, Group
 from asl.runtime.concurrent import Children, run_all
 from asl.runtime.execution import Scope
-from asl.runtime.machine import StateMachine, run_machine, run_machine_now
+from asl.runtime.machine import StateMachine, run_machine_now
 from asl.runtime.states.base import RecoverableState, failure
 
 
@@ -40,21 +41,29 @@ class ParallelState(RecoverableState):
                     for index, branch in enumerate(branches)
                 ]
             else:
-                children = Children.of(scope, f"{self.name}:{entered}")
-                finished = await children.load() if children else {}
+                group = Group(self.name, scope, entered)
+                children = Children.of(scope, group.key)
+                finished = {**group.finished, **(await children.load() if children else {})}
 
                 async def branch(index: int) -> Any:
-                    if index in finished:  # recorded before a crash: not run again
+                    if index in finished:  # recorded before a crash or a pause: not run again
+                        group.done(index, finished[index])
                         return finished[index]
                     machine = branches[index]
-                    output = await run_machine(
-                        machine, effective, self._branch_scope(scope, machine, index)
+                    output = await group.run(
+                        index,
+                        machine,
+                        effective,
+                        lambda: self._branch_scope(scope, machine, index),
                     )
-                    if children:
-                        await children.record(index, output)
+                    if output is not PARK:
+                        group.done(index, output)
+                        if children:
+                            await children.record(index, output)
                     return output
 
                 results = await run_all(len(branches), 0, branch)
+                group.pause_if_waiting(data)
         except ASLError as error:
             caught = ASLError(error.error, error.cause)
             record("ParallelStateFailed", self.name, None, failure(caught))

@@ -14,6 +14,7 @@ from typing import Any
 from asl.agents.base import AgentContext, AgentResult
 from asl.agents.registry import BoundAgent
 from asl.language.errors import AGENT_NOT_FOUND, RUNTIME, TASK_FAILED, ASLError
+from asl.runtime.callbacks import callback_limits
 from asl.runtime.dataflow import located
 from asl.runtime.execution import Concurrency, Scope
 from asl.runtime.flow import FULL_CONTEXT
@@ -21,6 +22,7 @@ from asl.runtime.memory import MemoryBlock
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import check_payload
 from asl.runtime.settings import Setting
+from asl.runtime.states.approval import NESTED_WAIT
 from asl.runtime.states.base import RecoverableState, failure
 from asl.runtime.timeouts import Heartbeat, with_deadlines
 
@@ -97,23 +99,20 @@ class TaskState(RecoverableState):
     async def _with_callback(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         """Start the work, then pause until a send_task_success/failure names the token."""
         execution = scope.execution
-        outcome = execution.decisions.pop(self.name, None)
+        place = scope.branch
+        token = scope.task_token(self.name, entered)
+        outcome = execution.decisions.pop(self.name if place is None else token, None)
         if outcome is None:
+            if scope.nested and place is None:
+                raise located(ASLError(RUNTIME, NESTED_WAIT), self.name, entered)
             await TaskState.attempt(self, data, scope, entered, retry_count)
-            if scope.nested:
-                raise located(
-                    ASLError(
-                        RUNTIME,
-                        "A .waitForTaskToken Task inside a Map or Parallel cannot wait in this "
-                        "version",
-                    ),
-                    self.name,
-                    entered,
-                )
-            token = task_token(execution.id, self.name, entered)
-            raise Paused(
-                self.name, data, {"type": "callback", "requestId": token, "state": self.name}
-            )
+            request = {"type": "callback", "requestId": token, "state": self.name}
+            request |= self._callback_limits(data, scope, entered, retry_count)
+            if place is not None:
+                request["branch"] = place.label
+            raise Paused(self.name, data, request)
+        if place is not None:
+            place.pauses += 1
         if "error" in outcome:
             failed = ASLError(str(outcome["error"]), str(outcome.get("cause") or ""))
             execution.record("TaskFailed", self.name, None, failure(failed))
@@ -122,6 +121,20 @@ class TaskState(RecoverableState):
         execution.record("TaskSucceeded", self.name, "output", result)
         context = self.environment(scope, entered, retry_count)
         return self.finish(data, result, context, entered)
+
+    def _callback_limits(
+        self, data: Any, scope: Scope, entered: int, retry_count: int
+    ) -> dict[str, Any]:
+        """TimeoutSeconds and HeartbeatSeconds of the wait, kept in the request."""
+        if self.timeout is None or self.heartbeat is None:
+            return {}
+        context = self.environment(scope, entered, retry_count) if self.context_mode else None
+        try:
+            timeout = self.timeout.resolve(data, context)
+            heartbeat = self.heartbeat.resolve(data, context)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+        return callback_limits(scope.execution.clock.time(), timeout, heartbeat)
 
     async def _with_memory(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         """Read memory into the input, run, then write memory from the output."""
@@ -213,8 +226,3 @@ def idempotency_key(execution_id: str, path: str, state: str, entered: int) -> s
     if not path:
         return f"{execution_id}:{state}:{entered}"
     return f"{execution_id}:{path}{state}"
-
-
-def task_token(execution_id: str, state: str, entered: int) -> str:
-    """``$$.Task.Token`` of a ``.waitForTaskToken`` Task: names the request that ends it."""
-    return f"{execution_id}:{state}:{entered}:token"
