@@ -535,9 +535,10 @@ def outcome(result: WorkflowResult) -> str:
     return json_document(result.output)
 
 
-# resume, approve, reject and executions live in cli_store and add themselves to ``main``;
+# resume, approve, reject and executions live in cli_store, graph in cli_graph, schema in
+# cli_schema, test and test-state in cli_testing; each adds its commands to ``main``,
 # imported last because they use what this module defines above.
-import asl.cli_store  # noqa: E402, F401
+from asl import cli_graph, cli_schema, cli_store, cli_testing  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`
     # Under -m this file runs as __main__, a copy the commands above were not added to.
