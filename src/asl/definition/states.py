@@ -401,6 +401,8 @@ def _check_transition(check: StateCheck) -> None:
 
 
 def _check_agent_blocks(check: StateCheck) -> None:
+    from .agent_settings import check_agent_settings  # it builds on this module
+
     for name in AGENT_STATE_FIELDS & check.state.keys():
         value = check.state[name]
         if name in ("Idempotent", "CacheResult"):
@@ -425,3 +427,4 @@ def _check_agent_blocks(check: StateCheck) -> None:
                 )
         else:
             check.expect_object(name)
+    check_agent_settings(check)
