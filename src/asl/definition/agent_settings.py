@@ -17,22 +17,19 @@ from .states import StateCheck
 REASONING_FORMATS: Final = ("chain_of_thought", "tree_of_thoughts", "reflection", "free_form")
 LOG_LEVELS: Final = ("minimal", "standard", "full", "debug")
 METRICS: Final = ("latency", "tokens", "cost")
-AGENT_CALLING_TYPES: Final = frozenset({"Task", "Debate"})
 
 
 def check_agent_settings(check: StateCheck) -> None:
     """The five blocks, each only when it is an object (its type is checked elsewhere)."""
     for name, check_block in _CHECKS.items():
         if isinstance(check.state.get(name), dict):
-            if check.type not in AGENT_CALLING_TYPES:
-                check.report.warning(
-                    "NO_EFFECT",
-                    check.at(name),
-                    f"'{name}' of state '{check.name}' has no effect: only Task and Debate "
-                    "states call agents",
-                    key=True,
-                )
             check_block(Block(check, name))
+    if check.state.get("Model") == "":
+        check.report.error(
+            "INVALID_VALUE",
+            check.at("Model"),
+            f"{check.label('Model')} must name a model, got the string \"\"",
+        )
 
 
 def _reasoning(block: Block) -> None:
