@@ -95,10 +95,9 @@ def test_rounds_default_to_three_and_topic_to_general_discussion(run: Any) -> No
 def test_topic_from_topic_dollar_and_from_topic_path(run: Any) -> None:
     agents = {"Pro": Debater("p"), "Con": Debater("c")}
 
-    by_dollar = run(debate(**{"Topic.$": "States.Format('Is {} fast?', $.lang)"}, Rounds=1),
-                    {"lang": "Go"}, agents)  # fmt: skip
-    by_path = run(debate(TopicPath="$.question.text", Rounds=1), {"question": {"text": "Why?"}},
-                  agents)  # fmt: skip
+    dynamic = {"Topic.$": "States.Format('Is {} fast?', $.lang)"}
+    by_dollar = run(debate(**dynamic, Rounds=1), {"lang": "Go"}, agents)
+    by_path = run(debate(TopicPath="$.q.text", Rounds=1), {"q": {"text": "Why?"}}, agents)
 
     assert (by_dollar.output["topic"], by_path.output["topic"]) == ("Is Go fast?", "Why?")
 
