@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -10,7 +11,6 @@ from click.testing import CliRunner
 
 from asl import AgentRegistry, WorkflowEngine
 from asl.cli import main
-from examples.architecture_debate.agents import register
 from tests.e2e.conftest import REPO_ROOT
 
 WORKFLOW = "examples/architecture_debate/workflow.asl.json"
@@ -49,7 +49,7 @@ JUDGED = {
 
 def engine() -> WorkflowEngine:
     registry = AgentRegistry()
-    register(registry)
+    importlib.import_module("examples.architecture_debate.agents").register(registry)
     return WorkflowEngine.from_file(str(REPO_ROOT / WORKFLOW), registry)
 
 
