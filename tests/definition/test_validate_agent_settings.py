@@ -361,3 +361,17 @@ def test_an_arbiter_must_leave_two_debaters() -> None:
         )
     ]
     assert only({**state, "Consensus": {"Required": True, "Arbiter": "Outsider"}}) == []
+
+
+def test_jsonata_metadata_expressions_are_checked() -> None:
+    state = task(QueryLanguage="JSONata", Metadata={"Tenant": "{% $states.input. %}"})
+
+    assert only(state) == [
+        (
+            "error",
+            "INVALID_JSONATA",
+            "/States/S/Metadata/Tenant",
+            "'Tenant' in 'Metadata' of state 'S' is not a valid JSONata expression: Unexpected "
+            "end of expression (at character 18)",
+        )
+    ]

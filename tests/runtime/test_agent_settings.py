@@ -346,3 +346,15 @@ def test_redacted_history_is_what_the_store_keeps(tmp_path: Path) -> None:
     assert result.success
     assert "hunter22" not in repr(stored) and "tok-123456" not in repr(stored)
     assert stored[0]["details"] == {"input": {"user": "ada", "credentials": "[REDACTED]"}}
+
+
+def test_jsonata_metadata_is_evaluated_as_jsonata(run: Any) -> None:
+    agent = Recorder()
+    fields = {
+        "QueryLanguage": "JSONata",
+        "Metadata": {"Tenant": "{% $uppercase($states.input.t) %}"},
+    }
+
+    run(task(**fields), {"t": "acme"}, {"A": agent})
+
+    assert agent.contexts[0].metadata == {"Tenant": "ACME"}

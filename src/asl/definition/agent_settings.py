@@ -12,6 +12,7 @@ from asl.language.redact import parse_redact_path
 
 from .blocks import Block
 from .expressions import check_path, check_template
+from .queries import check_jsonata_value
 from .states import StateCheck
 
 REASONING_FORMATS: Final = ("chain_of_thought", "tree_of_thoughts", "reflection", "free_form")
@@ -28,7 +29,7 @@ def check_agent_settings(check: StateCheck) -> None:
         check.report.error(
             "INVALID_VALUE",
             check.at("Model"),
-            f"{check.label('Model')} must name a model, got the string \"\"",
+            f'{check.label("Model")} must name a model, got the string ""',
         )
 
 
@@ -77,7 +78,7 @@ def _audit(block: Block) -> None:
                 block.report.error(
                     "INVALID_PATH",
                     block.at("Redact", index),
-                    f"{block.label('Redact')} holds \"{text}\", which is not a redaction "
+                    f'{block.label("Redact")} holds "{text}", which is not a redaction '
                     f"path: {error}",
                 )
     if block.has("Metrics"):
@@ -86,8 +87,7 @@ def _audit(block: Block) -> None:
                 block.report.error(
                     "INVALID_VALUE",
                     block.at("Metrics", index),
-                    f"{block.label('Metrics')} must hold {', '.join(METRICS)}, "
-                    f'got "{metric}"',
+                    f'{block.label("Metrics")} must hold {", ".join(METRICS)}, got "{metric}"',
                 )
     if block.has("Trace"):
         block.boolean("Trace")
@@ -121,8 +121,12 @@ def _generation(block: Block) -> None:
 
 
 def _metadata(block: Block) -> None:
+    """A payload template (JSONPath) or a value with ``{% %}`` expressions (JSONata)."""
     check = block.check
     if check.jsonata:
+        check_jsonata_value(
+            check.report, block.value, block.at(), check.label("Metadata"), check.reads
+        )
         return
     check_template(
         check.report, block.value, block.at(), f"the Metadata of state '{check.name}'", check.reads

@@ -18,39 +18,36 @@ from typing import Any, Final
 from asl.agents.base import AgentContext
 from asl.agents.settings import Generation
 from asl.language.errors import ALL, TASK_FAILED, ASLError
-from asl.language.payload import Payload, compile_payload
+from asl.language.payload import compile_payload
 from asl.runtime.audit import Audit
-from asl.runtime.flow import NO_CONTEXT, payload_mode
+from asl.runtime.flow import NO_CONTEXT, jsonata_template, payload_mode, plain, variables_of
 from asl.runtime.reasoning import ReasoningBlock
 
 SETTING_FIELDS: Final = ("Model", "Generation", "Metadata", "Reasoning", "Audit")
 
 Invoke = Callable[[str | None], Awaitable[Any]]
 Record = Callable[[dict[str, Any]], object]
+Resolve = Callable[[Any, Any], Any]
 
 
 class AgentSettings:
     __slots__ = ("audit", "context_mode", "fallback_on", "generation", "metadata", "models",
                  "reasoning")  # fmt: skip
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], jsonata: bool) -> None:
         self.models, self.fallback_on = _models(raw.get("Model"))
         self.generation = _generation(raw.get("Generation"))
-        metadata = raw.get("Metadata")
-        self.metadata: Payload | None = (
-            compile_payload(metadata) if isinstance(metadata, dict) else None
-        )
-        self.context_mode = payload_mode(self.metadata) if self.metadata else NO_CONTEXT
+        self.metadata, self.context_mode = _metadata(raw, jsonata)
         reasoning = raw.get("Reasoning")
         self.reasoning = ReasoningBlock(reasoning) if isinstance(reasoning, dict) else None
         audit = raw.get("Audit")
         self.audit = Audit(audit) if isinstance(audit, dict) else None
 
     def resolve_metadata(self, data: Any, context: Any) -> dict[str, Any] | None:
-        """``Metadata`` with its ``.$`` members read from the state's input and ``$$``."""
+        """``Metadata`` with its ``.$`` members (JSONata: its expressions) resolved."""
         if self.metadata is None:
             return None
-        return self.metadata.evaluate(data, context)  # type: ignore[no-any-return]
+        return self.metadata(data, context)  # type: ignore[no-any-return]
 
     def context(
         self,
@@ -102,11 +99,28 @@ class AgentSettings:
         return error in self.fallback_on or short in self.fallback_on
 
 
-def agent_settings(raw: dict[str, Any]) -> AgentSettings | None:
+def agent_settings(raw: dict[str, Any], jsonata: bool) -> AgentSettings | None:
     """The settings of a state that has any of the blocks; None (nothing to pay) otherwise."""
     if any(isinstance(raw.get(name), dict | str) for name in SETTING_FIELDS):
-        return AgentSettings(raw)
+        return AgentSettings(raw, jsonata)
     return None
+
+
+def _metadata(raw: dict[str, Any], jsonata: bool) -> tuple[Resolve | None, int]:
+    """``Metadata`` read from the state's input: a payload template, or a JSONata template."""
+    if not isinstance(raw.get("Metadata"), dict):
+        return None, NO_CONTEXT
+    if jsonata:
+        template, mode = jsonata_template(raw, "Metadata")
+        assert template is not None
+        evaluate = template.evaluate
+        return (
+            lambda data, context: evaluate(
+                {"input": data, "context": plain(context)}, variables_of(context)
+            )
+        ), mode
+    payload = compile_payload(raw["Metadata"])
+    return payload.evaluate, payload_mode(payload)
 
 
 def _models(raw: Any) -> tuple[tuple[str | None, ...], frozenset[str] | None]:

@@ -88,7 +88,7 @@ class DebateState(RecoverableState):
         self.topic, topic_mode = _topic(raw, self.jsonata)
         self.extra, extra_mode = _extra(raw, self.jsonata)
         self.needs(max(topic_mode, extra_mode))
-        self.settings = agent_settings(raw)
+        self.settings = agent_settings(raw, self.jsonata)
         if self.settings is not None:
             self.needs(self.settings.context_mode)
             if self.settings.audit is not None:

@@ -53,7 +53,7 @@ class TaskState(RecoverableState):
         if self.memory is not None:  # only Tasks with Memory pay for it
             self.attempt = self._with_memory  # type: ignore[method-assign]
         # Model, Generation, Metadata, Reasoning, Audit: only Tasks with one pay for them.
-        self.settings = agent_settings(raw)
+        self.settings = agent_settings(raw, self.jsonata)
         if self.settings is not None:
             self.needs(self.settings.context_mode)
             if self.settings.audit is not None:
