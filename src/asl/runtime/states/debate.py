@@ -143,24 +143,8 @@ class _Debate:
         self.cost = 0.0
 
     async def run(self) -> dict[str, Any]:
-        state, consensus = self.state, self.state.consensus
-        participants = state.participants
-        last: list[Entry] = []
-        reached, share, position, played = False, 0.0, None, 0
-        for number in range(1, max(state.rounds, consensus.max_rounds or 0) + 1):
-            last = await self._round(number)
-            played = number
-            share, position = agreement(last, len(participants))
-            reached = consensus.configured and position is not None
-            reached = reached and share >= consensus.threshold
-            self.execution.record(
-                "DebateRoundEnded",
-                state.name,
-                None,
-                {"round": number, "agreement": share, "position": position, "consensus": reached},
-            )
-            if reached:
-                break
+        last, played, share, position, reached = await self._rounds()
+        consensus = self.state.consensus
         votes: dict[str, Any] | None = None
         decision: Any = None
         decided_by: str | None = None
@@ -182,7 +166,7 @@ class _Debate:
         return {
             "topic": self.topic,
             "rounds": played,
-            "participants": participants,
+            "participants": list(self.state.participants),
             "history": self.history,
             "responses": last,
             "agreement": share,
@@ -196,6 +180,31 @@ class _Debate:
                 "cost": self.cost,
             },
         }
+
+    async def _rounds(self) -> tuple[list[Entry], int, float, Any, bool]:
+        """Play rounds until ``Rounds`` (or ``MaxRoundsForConsensus``) or agreement.
+
+        Returns the last round's turns, the rounds played, the last agreement and
+        its position, and whether that agreement reached ``Threshold``.
+        """
+        state, consensus = self.state, self.state.consensus
+        last: list[Entry] = []
+        reached, share, position, played = False, 0.0, None, 0
+        for number in range(1, max(state.rounds, consensus.max_rounds or 0) + 1):
+            last = await self._round(number)
+            played = number
+            share, position = agreement(last, len(state.participants))
+            reached = consensus.configured and position is not None
+            reached = reached and share >= consensus.threshold
+            self.execution.record(
+                "DebateRoundEnded",
+                state.name,
+                None,
+                {"round": number, "agreement": share, "position": position, "consensus": reached},
+            )
+            if reached:
+                break
+        return last, played, share, position, reached
 
     async def _round(self, number: int) -> list[Entry]:
         participants = self.state.participants
@@ -262,7 +271,7 @@ class _Debate:
             "prompt": prompt,
             "topic": self.topic,
             "agent": agent,
-            "participants": self.state.participants,
+            "participants": list(self.state.participants),
             **members,
         }
 
