@@ -31,8 +31,15 @@ Resolve = Callable[[Any, Any], Any]
 
 
 class AgentSettings:
-    __slots__ = ("audit", "context_mode", "fallback_on", "generation", "metadata", "models",
-                 "reasoning")  # fmt: skip
+    __slots__ = (
+        "audit",
+        "context_mode",
+        "fallback_on",
+        "generation",
+        "metadata",
+        "models",
+        "reasoning",
+    )
 
     def __init__(self, raw: dict[str, Any], jsonata: bool) -> None:
         self.models, self.fallback_on = _models(raw.get("Model"))
