@@ -11,7 +11,8 @@
 secrets are masked in the lines its agents log through ``context.logger``
 (``debug`` lets that logger pass DEBUG lines, ``minimal`` only warnings).
 Failure events (error and cause) are always kept whole. The documents the
-workflow goes on with are never changed.
+workflow goes on with are never changed. ``Metrics`` and ``Trace`` are checked by
+validation only: the history records every call's time and usage anyway.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ Run = Callable[[Any, Scope, int], Awaitable[tuple[Any, str | None]]]
 
 
 class Audit:
-    __slots__ = ("level", "metrics", "paths", "trace")
+    __slots__ = ("level", "paths")
 
     def __init__(self, raw: dict[str, Any]) -> None:
         level = raw.get("LogLevel", "full")
@@ -47,8 +48,6 @@ class Audit:
         self.paths: tuple[RedactPath, ...] = tuple(
             parse_redact_path(text) for text in raw.get("Redact") or ()
         )
-        self.metrics: tuple[str, ...] = tuple(raw.get("Metrics") or ())
-        self.trace = raw.get("Trace") is True
 
     def document(self, value: Any, transition: bool) -> Any:
         """What the history keeps of one document (``transition``: the state's input/output)."""
