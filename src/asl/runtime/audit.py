@@ -12,7 +12,7 @@ secrets are masked in the lines its agents log through ``context.logger``
 (``debug`` lets that logger pass DEBUG lines, ``minimal`` only warnings).
 Failure events (error and cause) are always kept whole. The documents the
 workflow goes on with are never changed. ``Metrics`` and ``Trace`` are checked by
-validation only: the history records every call's time and usage anyway.
+validation only: usage is summed into the totals and events carry their times anyway.
 """
 
 from __future__ import annotations
