@@ -333,6 +333,12 @@ def test_each_bad_debate_member_is_an_error_at_its_place(
             "TieBreaker",
             'with "Method": "arbiter" the arbiter always decides',
         ),
+        (
+            {"MaxRoundsForConsensus": 3},
+            "MaxRoundsForConsensus",
+            "it allows rounds after 'Rounds' (3) until the debate agrees; make it larger than "
+            "Rounds",
+        ),
     ],
 )
 def test_members_without_effect_are_warnings(

@@ -47,7 +47,7 @@ def _communication(block: Block, agents: list[str] | None) -> None:
                 "UNKNOWN_AGENT",
                 block.at("Order", index),
                 f"{block.label('Order')} names '{name}', which is not one of the debate's "
-                f"Agents ({', '.join(agents)}): add it to \"Agents\" or remove it",
+                f'Agents ({", ".join(agents)}): add it to "Agents" or remove it',
             )
         elif name in seen:
             block.report.error(
@@ -104,8 +104,14 @@ def _consensus(block: Block, agents: list[str] | None) -> None:
             check.check_agent(voter, block.at("VotingAgents", index))
         if method != "voting":
             block.no_effect("VotingAgents", 'they vote only with "Method": "voting"')
-    if block.has("MaxRoundsForConsensus"):
-        block.integer("MaxRoundsForConsensus", 1)
+    if block.has("MaxRoundsForConsensus") and block.integer("MaxRoundsForConsensus", 1):
+        rounds = check.state.get("Rounds", 3)
+        if isinstance(rounds, int) and value["MaxRoundsForConsensus"] <= rounds:
+            block.no_effect(
+                "MaxRoundsForConsensus",
+                f"it allows rounds after 'Rounds' ({rounds}) until the debate agrees; "
+                "make it larger than Rounds",
+            )
     _participants_left(block, agents)
 
 
@@ -128,5 +134,5 @@ def _participants_left(block: Block, agents: list[str] | None) -> None:
             "INVALID_VALUE",
             block.check.at("Agents"),
             f"Debate state '{block.check.name}' leaves only {len(left)} agent to debate: its "
-            f"arbiter ({where}) sits out the rounds; add another agent to \"Agents\"",
+            f'arbiter ({where}) sits out the rounds; add another agent to "Agents"',
         )
