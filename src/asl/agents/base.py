@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asl.agents.settings import Generation, ReasoningRequest
+
 
 @dataclass(frozen=True, slots=True)
 class Usage:
@@ -41,7 +43,10 @@ class AgentContext:
 
     ``idempotency_key`` is stable across retries of the same state visit so an
     agent with side effects can deduplicate; ``heartbeat()`` resets the Task's
-    ``HeartbeatSeconds`` countdown.
+    ``HeartbeatSeconds`` countdown. ``model``, ``generation``, ``metadata``,
+    ``reasoning`` and ``audit_level`` carry the state's ``Model`` (the model to use
+    for this call: the preferred one, or a fallback), ``Generation``, ``Metadata``
+    (resolved), ``Reasoning`` and ``Audit.LogLevel`` blocks; None when not set.
     """
 
     execution_id: str
@@ -50,6 +55,11 @@ class AgentContext:
     idempotency_key: str
     logger: logging.Logger
     _heartbeat: Callable[[], None] | None = None
+    model: str | None = None
+    generation: Generation | None = None
+    metadata: dict[str, Any] | None = None
+    reasoning: ReasoningRequest | None = None
+    audit_level: str | None = None
 
     def heartbeat(self) -> None:
         """Tell the engine the agent is alive (resets HeartbeatSeconds)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from .choices import check_choices, check_default
+from .debate import check_debate_blocks
 from .report import describe, did_you_mean
 from .states import StateCheck
 
@@ -86,17 +87,7 @@ def check_debate(check: StateCheck) -> None:
     for name in ("Communication", "Consensus"):
         if check.has(name):
             check.expect_object(name)
-    consensus = check.state.get("Consensus")
-    if isinstance(consensus, dict) and "Arbiter" in consensus:
-        arbiter = consensus["Arbiter"]
-        if isinstance(arbiter, str) and arbiter:
-            check.check_agent(arbiter, check.at("Consensus", "Arbiter"))
-        else:
-            check.report.error(
-                "INVALID_TYPE",
-                check.at("Consensus", "Arbiter"),
-                f"'Arbiter' of state '{check.name}' must be an agent name, got {describe(arbiter)}",
-            )
+    check_debate_blocks(check)
 
 
 def check_checkpoint(check: StateCheck) -> None:

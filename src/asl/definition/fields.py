@@ -99,7 +99,8 @@ STATE_FIELDS: Final[dict[str, frozenset[str]]] = {
         "Choices",
         "Default",
     },
-    "Debate": _ASL_BASE | {"Agents", "Topic", "TopicPath", "Rounds", "Communication", "Consensus"},
+    "Debate": _ASL_BASE
+    | {"Agents", "Topic", "TopicPath", "Rounds", "Communication", "Consensus", "Arguments"},
     "Checkpoint": _ASL_BASE | {"Name", "Storage", "TTL"},
     "Include": _ASL_BASE | {"Template", "EntryPoint", "ExitPoint", "Override"},
     "Workflow": _ASL_BASE | {"WorkflowId", "Input", "Timeout"},

@@ -400,7 +400,8 @@ def _check_transition(check: StateCheck) -> None:
 
 
 def _check_agent_blocks(check: StateCheck) -> None:
-    from .cache_checks import CACHING_FIELDS, check_caching  # they build on this module
+    from .agent_settings import check_agent_settings  # they build on this module
+    from .cache_checks import CACHING_FIELDS, check_caching
     from .guardrail_checks import check_guardrails
 
     check_caching(check)
@@ -419,3 +420,4 @@ def _check_agent_blocks(check: StateCheck) -> None:
                 )
         else:
             check.expect_object(name)
+    check_agent_settings(check)

@@ -11,6 +11,7 @@ from asl.runtime.states.approval import ApprovalState
 from asl.runtime.states.base import State
 from asl.runtime.states.checkpoint import CheckpointState
 from asl.runtime.states.choice import ChoiceState
+from asl.runtime.states.debate import DebateState
 from asl.runtime.states.fail import FailState
 from asl.runtime.states.map_ import MapState
 from asl.runtime.states.parallel import ParallelState
@@ -28,6 +29,7 @@ SIMPLE_STATES: dict[str, type[State]] = {
     "Fail": FailState,
     "Approval": ApprovalState,
     "Checkpoint": CheckpointState,
+    "Debate": DebateState,
 }
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from asl.agents.base import AgentContext, AgentResult
 from asl.agents.registry import BoundAgent
 from asl.language.errors import AGENT_NOT_FOUND, RUNTIME, TASK_FAILED, ASLError
+from asl.runtime.agent_settings import agent_settings
+from asl.runtime.audit import audited
 from asl.runtime.callbacks import callback_limits
 from asl.runtime.dataflow import located
 from asl.runtime.execution import Concurrency, Scope
@@ -56,6 +58,12 @@ class TaskState(RecoverableState):
             self.attempt = self._with_callback  # type: ignore[method-assign]
         if self.memory is not None:  # only Tasks with Memory pay for it
             self.attempt = self._with_memory  # type: ignore[method-assign]
+        # Model, Generation, Metadata, Reasoning, Audit: only Tasks with one pay for them.
+        self.settings = agent_settings(raw, self.jsonata)
+        if self.settings is not None:
+            self.needs(self.settings.context_mode)
+            if self.settings.audit is not None:
+                audited(self, self.settings.audit)
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         execution = scope.execution
@@ -72,7 +80,7 @@ class TaskState(RecoverableState):
         if self.guard is not None:
             agent = self.guard.bind(agent, data, context, scope, entered)
         try:
-            if agent.wants_context or self.timeout is not None:
+            if agent.wants_context or self.timeout is not None or self.settings is not None:
                 result = await self._call_with_context(
                     agent, parameters, data, context, scope, entered, retry_count
                 )
@@ -86,6 +94,9 @@ class TaskState(RecoverableState):
                 execution.add_usage(result.usage)
                 result = result.output
             check_payload(result, execution.payload_limit, self.agent_name)
+            trace = None
+            if self.settings is not None and self.settings.reasoning is not None:
+                result, trace = self.settings.reasoning.take(result, name)
         except ASLError as error:
             kind = "TaskTimedOut" if error.error.endswith("Timeout") else "TaskFailed"
             execution.record(kind, name, None, failure(error))
@@ -98,9 +109,11 @@ class TaskState(RecoverableState):
             append(("TaskSubmitted", now(), name, "output", result))
             return result
         append(("TaskSucceeded", now(), name, "output", result))
-        if self.finish_fn is None:
-            return result
-        return self.finish(data, result, context, entered)
+        if self.finish_fn is not None:
+            result = self.finish(data, result, context, entered)
+        if trace is not None:
+            result = self._store_trace(result, trace, entered)
+        return result
 
     async def _with_callback(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         """Start the work, then pause until a send_task_success/failure names the token."""
@@ -159,6 +172,14 @@ class TaskState(RecoverableState):
             raise located(error, self.name, entered) from None
         return output
 
+    def _store_trace(self, output: Any, trace: Any, entered: int) -> Any:
+        """Reasoning.Store: the trace goes into the state's output."""
+        assert self.settings is not None and self.settings.reasoning is not None
+        try:
+            return self.settings.reasoning.place(output, trace)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+
     def _not_found(self, record: Any) -> ASLError:
         error = ASLError(
             AGENT_NOT_FOUND,
@@ -178,7 +199,7 @@ class TaskState(RecoverableState):
         entered: int,
         retry_count: int,
     ) -> Any:
-        """The slower path: an AgentContext, deadlines, or both."""
+        """The slower path: an AgentContext, deadlines, agent settings, or all of them."""
         execution = scope.execution
         heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
         args: tuple[Any, ...] = (parameters,)
@@ -192,13 +213,34 @@ class TaskState(RecoverableState):
                 heartbeat.beat if heartbeat is not None else None,
             )
             args = (parameters, agent_context)
-        if heartbeat is not None:
-            return await self._guarded(agent, args, data, context, scope, entered, heartbeat)
-        if agent.is_async:
-            return await agent.call(*args)
-        if Concurrency.active > 1:
-            return await asyncio.to_thread(agent.call, *args)
-        return agent.call(*args)
+        settings = self.settings
+
+        async def invoke(model: str | None) -> Any:
+            call_args = args
+            if settings is not None and agent.wants_context:
+                call_args = (
+                    parameters,
+                    settings.context(agent_context, model, metadata, data, parameters),
+                )
+            if heartbeat is not None:
+                return await self._guarded(
+                    agent, call_args, data, context, scope, entered, heartbeat
+                )
+            if agent.is_async:
+                return await agent.call(*call_args)
+            if Concurrency.active > 1:
+                return await asyncio.to_thread(agent.call, *call_args)
+            return agent.call(*call_args)
+
+        if settings is None:
+            return await invoke(None)
+        try:
+            metadata = settings.resolve_metadata(data, context)
+        except ASLError as error:
+            raise located(error, self.name, entered) from None
+        return await settings.call(
+            invoke, lambda details: execution.record("ModelFallback", self.name, None, details)
+        )
 
     async def _guarded(
         self,

@@ -1,0 +1,1 @@
+"""Architecture debate: a reasoned brief, then three agents debate and a judge breaks ties."""
