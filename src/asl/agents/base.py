@@ -41,7 +41,9 @@ class AgentContext:
 
     ``idempotency_key`` is stable across retries of the same state visit so an
     agent with side effects can deduplicate; ``heartbeat()`` resets the Task's
-    ``HeartbeatSeconds`` countdown.
+    ``HeartbeatSeconds`` countdown; ``emit(chunk)`` streams output as it is
+    produced and ``report_progress(pct, message)`` reports how far it is (both
+    do nothing when nobody listens).
     """
 
     execution_id: str
@@ -50,8 +52,20 @@ class AgentContext:
     idempotency_key: str
     logger: logging.Logger
     _heartbeat: Callable[[], None] | None = None
+    _emit: Callable[[Any], None] | None = None
+    _report_progress: Callable[[float, str | None], None] | None = None
 
     def heartbeat(self) -> None:
         """Tell the engine the agent is alive (resets HeartbeatSeconds)."""
         if self._heartbeat is not None:
             self._heartbeat()
+
+    def emit(self, chunk: Any) -> None:
+        """Stream a piece of output (text or a JSON value) to whoever listens."""
+        if self._emit is not None:
+            self._emit(chunk)
+
+    def report_progress(self, percentage: float, message: str | None = None) -> None:
+        """Say how far the work is (0-100): progress events, milestones, heartbeats."""
+        if self._report_progress is not None:
+            self._report_progress(percentage, message)

@@ -20,7 +20,7 @@ from asl.language.errors import ASLError
 from asl.runtime.execution import Execution
 from asl.runtime.history import Event, materialize
 from asl.runtime.pause import Paused
-from asl.store import PendingRequest, Store, Transition, UnknownExecutionError
+from asl.store import PendingRequest, RequestKind, Store, Transition, UnknownExecutionError
 
 DEFINITIONS = "asl.definitions"
 INVALID_RESUME = "States.InvalidResume"
@@ -62,10 +62,16 @@ async def save_pause(
     return await store.create_request(
         execution.id,
         paused.state,
-        "callback" if paused.request.get("type") == "callback" else "approval",
+        request_kind(paused.request),
         paused.request,
         request_id=paused.request["requestId"],
     )
+
+
+def request_kind(request: dict[str, Any]) -> RequestKind:
+    """The store's kind of a pause's request: a callback, feedback, or an approval."""
+    kind = request.get("type")
+    return kind if kind in ("callback", "feedback") else "approval"
 
 
 @dataclass(frozen=True, slots=True)

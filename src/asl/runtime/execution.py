@@ -44,6 +44,7 @@ class Execution:
     __slots__ = (
         "_time",
         "approval_handler",
+        "bus",
         "checkpoints",
         "clock",
         "cost",
@@ -58,6 +59,7 @@ class Execution:
         "memory",
         "on_enter",
         "on_exit",
+        "open_store",
         "output_tokens",
         "payload_limit",
         "record",
@@ -77,6 +79,7 @@ class Execution:
         on_enter: list[StateEnterHook],
         on_exit: list[StateExitHook],
         max_events: int,
+        bus: Any = None,
     ) -> None:
         self.id = execution_id
         self.machine_name = machine_name
@@ -100,7 +103,12 @@ class Execution:
         self.on_enter = on_enter
         self.on_exit = on_exit
         self.start_time = clock.time()
-        self.events: list[Event] = []
+        # The event bus (asl.runtime.events), only when someone listens: then the
+        # history publishes what is appended to it.
+        self.bus = bus
+        self.events: list[Event] = [] if bus is None else bus.history()
+        # The engine's store (an async opener), for what a state keeps there (Feedback).
+        self.open_store: Any = None
         self.input_tokens = 0
         self.output_tokens = 0
         self.cost = 0.0

@@ -26,14 +26,17 @@ def materialize(events: list[Event], first_id: int = 1) -> list[dict[str, Any]]:
 
     ``first_id`` numbers a slice of the history (what a journal commit adds).
     """
-    trace: list[dict[str, Any]] = []
-    for number, (kind, at, state, key, value) in enumerate(events, start=first_id):
-        event: dict[str, Any] = {"id": number, "type": kind, "timestamp": iso_timestamp(at)}
-        if state is not None:
-            event["state"] = state
-        if key is not None:
-            event["details"] = {key: value}
-        elif value is not None:
-            event["details"] = value
-        trace.append(event)
-    return trace
+    return [event_dict(event, number) for number, event in enumerate(events, start=first_id)]
+
+
+def event_dict(recorded: Event, number: int) -> dict[str, Any]:
+    """One event of the trace; ``number`` is its id."""
+    kind, at, state, key, value = recorded
+    event: dict[str, Any] = {"id": number, "type": kind, "timestamp": iso_timestamp(at)}
+    if state is not None:
+        event["state"] = state
+    if key is not None:
+        event["details"] = {key: value}
+    elif value is not None:
+        event["details"] = value
+    return event

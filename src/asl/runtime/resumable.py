@@ -25,6 +25,7 @@ from asl.runtime.execution import Execution
 from asl.runtime.journal import Journal, new_owner
 from asl.runtime.result import WorkflowResult
 from asl.runtime.states.approval import check_decision
+from asl.runtime.states.feedback import check_answer
 from asl.store import ExecutionRecord, Store, UnknownExecutionError, UnknownRequestError
 
 if TYPE_CHECKING:
@@ -103,6 +104,10 @@ class Resumable:
             if decision is None:
                 return _still_paused(execution_id, paused)
             decision = check_outcome(decision)
+        elif request.kind == "feedback":
+            if decision is None:
+                return _still_paused(execution_id, paused)
+            decision = check_answer(decision, payload)
         elif timed_out(request, self.clock.time()):
             decision = {"approval": "timeout", "approver": "system"}
         elif decision is None:

@@ -15,6 +15,7 @@ from asl.agents.base import AgentContext, AgentResult
 from asl.agents.registry import BoundAgent
 from asl.language.errors import AGENT_NOT_FOUND, RUNTIME, TASK_FAILED, ASLError
 from asl.runtime.dataflow import located
+from asl.runtime.events import agent_streams
 from asl.runtime.execution import Concurrency, Scope
 from asl.runtime.flow import FULL_CONTEXT
 from asl.runtime.memory import MemoryBlock
@@ -164,13 +165,17 @@ class TaskState(RecoverableState):
         heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
         args: tuple[Any, ...] = (parameters,)
         if agent.wants_context:
+            beat = heartbeat.beat if heartbeat is not None else None
+            emit, report_progress = agent_streams(execution, self.name, beat)
             agent_context = AgentContext(
                 execution.id,
                 self.name,
                 retry_count + 1,
                 idempotency_key(execution.id, scope.path, self.name, entered),
                 agent_logger,
-                heartbeat.beat if heartbeat is not None else None,
+                beat,
+                _emit=emit,
+                _report_progress=report_progress,
             )
             args = (parameters, agent_context)
         if heartbeat is not None:
