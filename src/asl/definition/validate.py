@@ -20,6 +20,7 @@ from typing import Any
 
 from asl.language.errors import Diagnostic
 
+from .event_blocks import check_workflow_event_blocks
 from .fields import (
     AGENT_TOP_LEVEL_FIELDS,
     JSONATA,
@@ -89,6 +90,7 @@ class _Walk:
             )
             return
         language = self._check_top_level(data)
+        check_workflow_event_blocks(self.report, data)
         imports = data.get("Imports")
         self.context = Context(
             self.report, self.agents, imports if isinstance(imports, dict) else None, language

@@ -57,7 +57,7 @@ class Observable:
     async def stream(
         self, input: Any = None, *, execution_id: str | None = None
     ) -> AsyncIterator[dict[str, Any]]:
-        """Run the workflow and yield its events as they happen (``async for e in engine.stream()``).
+        """Run the workflow, yielding its events as they happen (``async for e in stream()``).
 
         The last history event is the execution's end (``ExecutionSucceeded``,
         ``ExecutionFailed``, ``ExecutionPaused`` ...); events derived from it (a
