@@ -267,53 +267,20 @@ ITEMS = machine(
 def test_map_progress_counts_items_as_they_finish(clock: ManualClock) -> None:
     events = _events(ITEMS, clock, {"items": [1, 0, 2]})
 
+    # (total, completed, inProgress, pending, failed, percentage)
     assert [
-        {k: v for k, v in e["details"].items() if k != "scope"}
+        tuple(e["details"][k] for k in ("total", "completed", "inProgress", "pending", "failed"))
+        + (e["details"]["percentage"],)
         for e in events
         if e["type"] == "ProgressUpdated"
     ] == [
-        {"total": 3, "completed": 0, "inProgress": 0, "pending": 3, "failed": 0, "percentage": 0},
-        {"total": 3, "completed": 0, "inProgress": 1, "pending": 2, "failed": 0, "percentage": 0},
-        {
-            "total": 3,
-            "completed": 1,
-            "inProgress": 0,
-            "pending": 2,
-            "failed": 0,
-            "percentage": 33.3,
-        },
-        {
-            "total": 3,
-            "completed": 1,
-            "inProgress": 1,
-            "pending": 1,
-            "failed": 0,
-            "percentage": 33.3,
-        },
-        {
-            "total": 3,
-            "completed": 1,
-            "inProgress": 0,
-            "pending": 1,
-            "failed": 1,
-            "percentage": 33.3,
-        },
-        {
-            "total": 3,
-            "completed": 1,
-            "inProgress": 1,
-            "pending": 0,
-            "failed": 1,
-            "percentage": 33.3,
-        },
-        {
-            "total": 3,
-            "completed": 2,
-            "inProgress": 0,
-            "pending": 0,
-            "failed": 1,
-            "percentage": 66.7,
-        },
+        (3, 0, 0, 3, 0, 0),
+        (3, 0, 1, 2, 0, 0),
+        (3, 1, 0, 2, 0, 33.3),
+        (3, 1, 1, 1, 0, 33.3),
+        (3, 1, 0, 1, 1, 33.3),
+        (3, 1, 1, 0, 1, 33.3),
+        (3, 2, 0, 0, 1, 66.7),
     ]
 
 
