@@ -236,6 +236,8 @@ def test_without_heartbeat_on_update_the_same_task_times_out(clock: ManualClock)
     assert (result.status, result.error) == ("FAILED", "States.HeartbeatTimeout")
 
 
+MAP_COUNTS = ("total", "completed", "inProgress", "pending", "failed", "percentage")
+
 ITEMS = machine(
     (
         "Each",
@@ -269,10 +271,7 @@ def test_map_progress_counts_items_as_they_finish(clock: ManualClock) -> None:
 
     # (total, completed, inProgress, pending, failed, percentage)
     assert [
-        tuple(e["details"][k] for k in ("total", "completed", "inProgress", "pending", "failed"))
-        + (e["details"]["percentage"],)
-        for e in events
-        if e["type"] == "ProgressUpdated"
+        tuple(e["details"][k] for k in MAP_COUNTS) for e in events if e["type"] == "ProgressUpdated"
     ] == [
         (3, 0, 0, 3, 0, 0),
         (3, 0, 1, 2, 0, 0),
