@@ -60,7 +60,7 @@ class Block:
                 self.report.warning(
                     "UNKNOWN_FIELD",
                     self.at(key),
-                    f"{self.label} has the unknown field '{key}'{unknown_hint(key, known)}",
+                    f"{_cap(self.label)} has the unknown field '{key}'{unknown_hint(key, known)}",
                     key=True,
                 )
 
@@ -166,6 +166,11 @@ class Block:
             )
 
 
+def _cap(text: str) -> str:
+    """A label that starts a message starts with a capital."""
+    return text[:1].upper() + text[1:]
+
+
 # --- state blocks ------------------------------------------------------------------------
 
 
@@ -263,7 +268,7 @@ def _check_milestones(block: Block) -> None:
         label = f"milestone {index} of {block.label}"
         if not isinstance(raw, dict):
             block.report.error(
-                "INVALID_TYPE", pointer, f"{label} must be an object, got {describe(raw)}"
+                "INVALID_TYPE", pointer, f"{_cap(label)} must be an object, got {describe(raw)}"
             )
             continue
         milestone = Block(block.report, raw, pointer, label)
@@ -272,7 +277,7 @@ def _check_milestones(block: Block) -> None:
             block.report.error(
                 "MISSING_FIELD",
                 pointer,
-                f"{label} has no 'At': add the percentage (0-100) that reaches it",
+                f"{_cap(label)} has no 'At': add the percentage (0-100) that reaches it",
                 key=True,
             )
         milestone.number("At", 0, 100)
@@ -299,7 +304,7 @@ def _check_parallel_progress(check: StateCheck, block: Block) -> None:
         block.report.error(
             "MISSING_FIELD",
             block.pointer,
-            f"{block.label} aggregates \"weighted\" but has no 'Weights': "
+            f"{_cap(block.label)} aggregates \"weighted\" but has no 'Weights': "
             "add one number per branch",
             key=True,
         )
@@ -320,7 +325,9 @@ def _path(block: Block, text: str, pointer: str, label: str) -> None:
     try:
         compile_path(text)
     except PathError as error:
-        block.report.error("INVALID_PATH", pointer, f"{label} is not a valid path: {error.reason}")
+        block.report.error(
+            "INVALID_PATH", pointer, f"{_cap(label)} is not a valid path: {error.reason}"
+        )
 
 
 def _check_feedback(block: Block) -> None:
@@ -386,7 +393,7 @@ def _check_answer_shape(block: Block, kind: Any) -> None:
         block.report.error(
             "MISSING_FIELD",
             block.pointer,
-            f"{block.label} is a choice with no 'Labels': list the choices",
+            f"{_cap(block.label)} is a choice with no 'Labels': list the choices",
             key=True,
         )
     if kind == "rating" and labels is not None and len(labels) != high - low + 1:
@@ -412,7 +419,7 @@ def _check_fields(block: Block) -> None:
             block.report.error(
                 "MISSING_FIELD",
                 block.pointer,
-                f"{block.label} is structured with no 'Fields': list them",
+                f"{_cap(block.label)} is structured with no 'Fields': list them",
                 key=True,
             )
         else:
@@ -424,17 +431,19 @@ def _check_fields(block: Block) -> None:
         label = f"field {index} of {block.label}"
         if not isinstance(raw, dict):
             block.report.error(
-                "INVALID_TYPE", pointer, f"{label} must be an object, got {describe(raw)}"
+                "INVALID_TYPE", pointer, f"{_cap(label)} must be an object, got {describe(raw)}"
             )
             continue
         field = Block(block.report, raw, pointer, label)
         field.unknown(("Name", "Type", "Scale", "Labels", "Label", "Optional"))
         if "Name" not in raw:
-            block.report.error("MISSING_FIELD", pointer, f"{label} has no 'Name'", key=True)
+            block.report.error("MISSING_FIELD", pointer, f"{_cap(label)} has no 'Name'", key=True)
         elif field.string("Name"):
             if raw["Name"] in seen:
                 block.report.error(
-                    "INVALID_VALUE", field.at("Name"), f"{label} repeats the name '{raw['Name']}'"
+                    "INVALID_VALUE",
+                    field.at("Name"),
+                    f"{_cap(label)} repeats the name '{raw['Name']}'",
                 )
             seen.add(raw["Name"])
         field.string("Label")
@@ -551,8 +560,8 @@ def _channel_ref(
         report.error(
             "UNKNOWN_CHANNEL",
             pointer,
-            f"{label} names the channel '{name}', which the workflow's Events.Channels does not "
-            f"define{did_you_mean(name, channels)} (channels: {known})",
+            f"{_cap(label)} names the channel '{name}', which the workflow's Events.Channels "
+            f"does not define{did_you_mean(name, channels)} (channels: {known})",
         )
 
 
@@ -570,7 +579,7 @@ def _check_workflow_progress(report: Report, progress: dict[str, Any], states: A
                 report.error(
                     "UNKNOWN_STATE",
                     weights.at(name),
-                    f"{weights.label} weighs '{name}', which is not a top-level state"
+                    f"{_cap(weights.label)} weighs '{name}', which is not a top-level state"
                     f"{did_you_mean(name, top)}",
                     key=True,
                 )
@@ -579,7 +588,7 @@ def _check_workflow_progress(report: Report, progress: dict[str, Any], states: A
             report.error(
                 "INVALID_VALUE",
                 weights.pointer,
-                f"{weights.label} must give some state a weight above 0",
+                f"{_cap(weights.label)} must give some state a weight above 0",
             )
 
 
