@@ -181,8 +181,7 @@ def agent_streams(
             if tracker.heartbeat_on_update and heartbeat is not None:
                 heartbeat()
         else:
-            bus.emit(
-                PROGRESS, state, {"scope": "state", "percentage": percentage, "message": message}
-            )
+            value = round(max(0.0, min(100.0, float(percentage))), 1)
+            bus.emit(PROGRESS, state, {"scope": "state", "percentage": value, "message": message})
 
     return bus.from_any_thread(emit), bus.from_any_thread(report)
