@@ -326,3 +326,20 @@ def test_feedback_survives_the_process_in_sqlite_and_is_queryable(
     ]
     assert later.feedback(name="other") == []
     assert later.feedback(state="Answer", pending=True)[0]["executionId"] == "f8"
+
+
+def test_the_same_answer_twice_is_harmless_and_another_is_refused(clock: ManualClock) -> None:
+    engine = _engine(clock)
+    engine.run({"name": "Ada"}, execution_id="f9")
+    first = engine.resume("f9", {"rating": 4})
+
+    again = engine.resume("f9", {"rating": 4})
+    with pytest.raises(ASLError) as refused:
+        engine.resume("f9", {"rating": 1})
+
+    assert (first.status, again.status, again.output) == ("SUCCEEDED", "SUCCEEDED", first.output)
+    assert (refused.value.error, refused.value.cause) == (
+        "States.InvalidResume",
+        "Execution 'f9' is SUCCEEDED; only a PAUSED execution resumes",
+    )
+    assert calls == [{"name": "Ada"}]

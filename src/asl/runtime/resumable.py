@@ -409,6 +409,7 @@ async def _repeated_decision(
         if request.decision == decision or (
             isinstance(request.decision, dict)
             and isinstance(decision, dict)
+            and decision.get("approval") is not None  # feedback answers must be equal
             and request.decision.get("approval") == decision.get("approval")
         ):
             return _as_stored(await store.load_execution(execution_id))
