@@ -550,7 +550,8 @@ def outcome(result: WorkflowResult) -> str:
     return json_document(result.output)
 
 
-# resume, approve, reject and executions live in cli_store and add themselves to ``main``;
+# resume, approve, reject and executions live in cli_store, feedback in cli_events; they add
+# themselves to ``main``;
 # imported last because they use what this module defines above.
 import asl.cli_events  # noqa: E402
 import asl.cli_store  # noqa: E402, F401
