@@ -509,3 +509,15 @@ def test_a_nested_state_s_channel_is_checked_too() -> None:
             "does not define (channels: logs)",
         )
     ]
+
+
+def test_the_good_document_fits_the_shipped_schema() -> None:
+    from tests.definition.test_schema import errors_of
+
+    assert errors_of(GOOD) == []
+
+
+def test_the_specification_s_streaming_progress_fields_are_known() -> None:
+    document = _task(Streaming={"ProgressPath": "$.p", "Milestones": [{"At": 25, "Emit": "q"}]})
+
+    assert _messages(document) == []

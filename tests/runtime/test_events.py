@@ -319,3 +319,64 @@ def test_chunker_flushes_when_the_flush_interval_has_passed() -> None:
     assert chunker.feed("no end yet", 10.0) == []
     assert chunker.feed(" still", 10.05) == []
     assert chunker.feed(" none", 10.2) == ["no end yet still none"]
+
+
+def test_streaming_callbacks_receive_chunks_completion_and_errors(clock: ManualClock) -> None:
+    received: list[tuple[str, Any]] = []
+
+    def on_chunk(event: dict[str, Any]) -> None:
+        received.append(("chunk", event["details"]["chunk"]))
+
+    async def on_complete(payload: dict[str, Any]) -> None:
+        received.append(("complete", payload))
+
+    def on_error(payload: dict[str, Any]) -> None:
+        received.append(("error", payload))
+
+    def flaky(parameters: Any, context: AgentContext) -> str:
+        context.emit("partial ")
+        if parameters["fail"]:
+            raise ValueError("model overloaded")
+        return "whole"
+
+    streaming = {
+        "Mode": "line",
+        "Callbacks": {"OnChunk": "Chunks", "OnComplete": "Done", "OnError": "Failed"},
+    }
+    document = machine(
+        ("Write", {"Type": "Task", "Agent": "Writer", "Streaming": streaming, "End": True})
+    )
+    agents = {"Writer": flaky, "Chunks": on_chunk, "Done": on_complete, "Failed": on_error}
+    engine = WorkflowEngine(document, AgentRegistry(agents), clock=clock)
+
+    engine.run({"fail": False})
+    engine.run({"fail": True})
+
+    assert received == [
+        ("chunk", "partial "),
+        ("complete", {"state": "Write", "output": "whole"}),
+        ("chunk", "partial "),
+        ("error", {"state": "Write", "error": "States.TaskFailed", "cause": "model overloaded"}),
+    ]
+
+
+def test_the_specification_s_streaming_progress_fields_work_as_a_progress_block(
+    clock: ManualClock,
+) -> None:
+    def halfway(parameters: Any, context: AgentContext) -> dict[str, Any]:
+        context.report_progress(50)
+        return {}
+
+    streaming = {
+        "Enabled": True,
+        "ProgressPath": "$.progress",
+        "Milestones": [{"At": 50, "Emit": "half_complete"}],
+    }
+    document = machine(
+        ("Work", {"Type": "Task", "Agent": "Half", "Streaming": streaming, "End": True})
+    )
+
+    events = _collect(_engine(document, clock, Half=halfway))
+
+    assert [e["type"] for e in events if e.get("event") == "Milestone"] == ["half_complete"]
+    assert events[-1]["details"]["output"]["progress"]["percentage"] == 100.0

@@ -214,7 +214,12 @@ def _only_task(check: StateCheck, name: str, why: str) -> None:
 
 
 def _check_streaming(check: StateCheck, block: Block) -> None:
-    block.unknown(("Enabled", "Mode", "ChunkSize", "Callbacks", "Buffer"))
+    # ProgressPath and Milestones: SPECIFICATION.md §11.1's progress inside Streaming.
+    block.unknown(
+        ("Enabled", "Mode", "ChunkSize", "Callbacks", "Buffer", "ProgressPath", "Milestones")
+    )
+    block.path("ProgressPath", reference=True)
+    _check_milestones(block)
     block.boolean("Enabled")
     block.choice("Mode", STREAMING_MODES)
     block.integer("ChunkSize", 1)

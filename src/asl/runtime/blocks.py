@@ -11,7 +11,7 @@ from typing import Any
 from asl.language.errors import ASLError
 from asl.runtime.dataflow import compile_result_path, located
 from asl.runtime.execution import Scope
-from asl.runtime.progress import enabled
+from asl.runtime.progress import enabled, progress_block
 from asl.runtime.states.base import RecoverableState, State
 from asl.runtime.states.feedback import Attempt, collects, with_feedback
 
@@ -20,7 +20,7 @@ def attach_blocks(state: State, raw: dict[str, Any]) -> State:
     """``state``, its work wrapped by the blocks it has."""
     if not isinstance(state, RecoverableState):
         return state
-    progress = raw.get("Progress")
+    progress = progress_block(raw)
     if enabled(progress) and isinstance(progress, dict) and isinstance(progress.get("Path"), str):
         wrapped = with_progress_path(state.name, progress["Path"], state.attempt)
         state.attempt = wrapped  # type: ignore[method-assign, assignment]

@@ -30,6 +30,7 @@ from asl.runtime.progress import (
     StateProgress,
     WorkflowProgress,
     enabled,
+    progress_block,
 )
 from asl.runtime.streaming import Chunker, StreamEnd
 
@@ -208,7 +209,7 @@ class EventPlan:
                 )
                 bus.streams[name] = stream
                 observers.append(stream)
-            progress = raw.get("Progress")
+            progress = progress_block(raw)
             if enabled(progress):
                 assert isinstance(progress, dict)
                 tracker: Observer
@@ -235,7 +236,7 @@ class EventPlan:
 def _needs_bus(raw: dict[str, Any]) -> bool:
     streaming = raw.get("Streaming")
     has_callbacks = isinstance(streaming, dict) and bool(streaming.get("Callbacks"))
-    return enabled(raw.get("Progress")) or isinstance(raw.get("Events"), dict) or has_callbacks
+    return enabled(progress_block(raw)) or isinstance(raw.get("Events"), dict) or has_callbacks
 
 
 def _walk(

@@ -59,6 +59,23 @@ def enabled(block: Any) -> bool:
     return isinstance(block, dict) and block.get("Enabled", True) is not False
 
 
+def progress_block(state: dict[str, Any]) -> Any:
+    """A state's Progress block, or the one SPECIFICATION.md §11.1 puts in its Streaming.
+
+    ``Streaming {ProgressPath, Milestones}`` reads as ``Progress {Path, Milestones}``
+    when the state has no Progress block of its own.
+    """
+    if "Progress" in state:
+        return state["Progress"]
+    streaming = state.get("Streaming")
+    if isinstance(streaming, dict) and ("ProgressPath" in streaming or "Milestones" in streaming):
+        block: dict[str, Any] = {"Milestones": streaming.get("Milestones") or []}
+        if "ProgressPath" in streaming:
+            block["Path"] = streaming["ProgressPath"]
+        return block
+    return None
+
+
 class WorkflowProgress:
     """The workflow's percentage: finished top-level states, weighted by ``WeightedProgress``.
 

@@ -17,6 +17,7 @@ chunks; a chunk that is not text (an object) is published as it is.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import re
@@ -113,8 +114,7 @@ class StreamEnd:
         kind = event["type"]
         if kind in ("TaskSucceeded", "TaskFailed", "TaskTimedOut"):
             for piece in self.chunker.flush():
-                bus.emit(CHUNK, self.state, {"chunk": piece, "index": self.count})
-                self.count += 1
+                self._publish(bus, piece)
             if kind == "TaskSucceeded":
                 output = (event.get("details") or {}).get("output")
                 self._call("OnComplete", {"state": self.state, "output": output})
@@ -126,9 +126,12 @@ class StreamEnd:
     def chunk(self, bus: EventBus, chunk: Any) -> None:
         """An agent emitted ``chunk``: publish what the Streaming block lets through."""
         for piece in self.chunker.feed(chunk, bus.now()):
-            event = bus.emit(CHUNK, self.state, {"chunk": piece, "index": self.count})
-            self.count += 1
-            self._call("OnChunk", event)
+            self._publish(bus, piece)
+
+    def _publish(self, bus: EventBus, piece: Any) -> None:
+        event = bus.emit(CHUNK, self.state, {"chunk": piece, "index": self.count})
+        self.count += 1
+        self._call("OnChunk", event)
 
     def _call(self, name: str, payload: dict[str, Any]) -> None:
         target = self.callbacks.get(name)
@@ -140,8 +143,6 @@ class StreamEnd:
             return
         outcome = agent.call(payload)
         if inspect.isawaitable(outcome):
-            import asyncio
-
             task = asyncio.ensure_future(outcome)
             task.add_done_callback(_log_failure)
 
