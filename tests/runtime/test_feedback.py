@@ -343,3 +343,18 @@ def test_the_same_answer_twice_is_harmless_and_another_is_refused(clock: ManualC
         "Execution 'f9' is SUCCEEDED; only a PAUSED execution resumes",
     )
     assert calls == [{"name": "Ada"}]
+
+
+def test_feedback_in_redis_is_answered_from_another_engine(
+    clock: ManualClock, redis_url: str
+) -> None:
+    _engine(clock, store=redis_url).run({"name": "Ada"}, execution_id="fr1")
+
+    later = _engine(clock, store=redis_url)
+    result = later.resume("fr1", {"rating": 5, "by": "ada"})
+
+    assert result.output["route"] == "done"
+    reader = _engine(clock, store=redis_url)  # a Redis connection belongs to one event loop
+    assert [(e["executionId"], e["answer"]) for e in reader.feedback(execution_id="fr1")] == [
+        ("fr1", {"rating": 5, "by": "ada"})
+    ]
