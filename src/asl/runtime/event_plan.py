@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from asl.language.errors import ASLError
 from asl.language.paths import NoResults, compile_path
 from asl.runtime.channels import Channel, open_channel
 from asl.runtime.clock import Clock
@@ -147,13 +148,14 @@ class StateEvents:
         if entry is None:
             return
         kind, paths, channel = entry
-        included: dict[str, Any] | None = default if not paths else {}
-        for text, path in paths:
-            try:
-                assert included is not None
-                included[text] = path.evaluate(root)
-            except (NoResults, Exception):  # an event never fails the state
-                continue
+        included: dict[str, Any] | None = default
+        if paths:
+            included = {}
+            for text, path in paths:
+                try:
+                    included[text] = path.evaluate(root)
+                except (NoResults, ASLError):  # left out: an event never fails the state
+                    continue
         if channel is not None:
             extra = {**extra, "channel": channel}
         bus.emit(kind, self.state, included, event=name, **extra)
@@ -163,8 +165,8 @@ class EventPlan:
     """The event settings of one document."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        events = document.get("Events") if isinstance(document.get("Events"), dict) else {}
-        assert isinstance(events, dict)
+        given = document.get("Events")
+        events: dict[str, Any] = given if isinstance(given, dict) else {}
         channels = events.get("Channels")
         self.channels: dict[str, dict[str, Any]] = channels if isinstance(channels, dict) else {}
         self.routes: dict[str, list[str]] = {}
@@ -175,13 +177,13 @@ class EventPlan:
                 self.routes[category] = [str(n) for n in named if n is not None]
         self.workflow_progress = document.get("Progress")
         self.top = list(document.get("States") or {})
-        self.blocks: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+        self.blocks: list[tuple[str, dict[str, Any]]] = []
         self.parallels: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {}
         _walk(document, self.blocks, self.parallels)
         self.active = (
             bool(self.channels)
             or enabled(self.workflow_progress)
-            or any(_needs_bus(raw) for _, raw, _ in self.blocks)
+            or any(_needs_bus(raw) for _, raw in self.blocks)
         )
 
     def open(
@@ -196,7 +198,7 @@ class EventPlan:
         if isinstance(self.workflow_progress, dict) and enabled(self.workflow_progress):
             observers.append(WorkflowProgress(self.workflow_progress, self.top))
         bus = EventBus(execution_id, clock.time, [])
-        for name, raw, _ in self.blocks:
+        for name, raw in self.blocks:
             kind = raw.get("Type")
             streaming = raw.get("Streaming")
             if isinstance(streaming, dict):
@@ -241,7 +243,7 @@ def _needs_bus(raw: dict[str, Any]) -> bool:
 
 def _walk(
     machine: dict[str, Any],
-    blocks: list[tuple[str, dict[str, Any], dict[str, Any]]],
+    blocks: list[tuple[str, dict[str, Any]]],
     parallels: dict[str, list[tuple[frozenset[str], frozenset[str]]]],
 ) -> set[str]:
     """Every state with a block, every Parallel's branches; the names of ``machine``'s states."""
@@ -254,7 +256,7 @@ def _walk(
             continue
         names.add(name)
         if any(key in raw for key in ("Progress", "Events", "Streaming")):
-            blocks.append((name, raw, machine))
+            blocks.append((name, raw))
         processor = raw.get("ItemProcessor") or raw.get("Iterator")
         if isinstance(processor, dict):
             names |= _walk(processor, blocks, parallels)

@@ -26,7 +26,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
-from typing import Any, Protocol, SupportsIndex
+from typing import Any, Protocol
 
 from asl.runtime.history import Event, event_dict, iso_timestamp
 
@@ -149,9 +149,6 @@ class PublishingHistory(list[Event]):
     def append(self, event: Event, /) -> None:
         super().append(event)
         self.bus.recorded(event, len(self))
-
-    def __setitem__(self, index: SupportsIndex | slice, value: Any) -> None:
-        raise TypeError("the history only grows")
 
 
 def agent_streams(

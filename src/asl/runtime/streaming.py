@@ -40,8 +40,8 @@ class Chunker:
         self.enabled = block.get("Enabled", True) is not False
         self.mode = str(block.get("Mode") or "token")
         self.minimum = int(block.get("ChunkSize") or (100 if self.mode == "chunk" else 1))
-        buffer = block.get("Buffer") if isinstance(block.get("Buffer"), dict) else {}
-        assert isinstance(buffer, dict)
+        given = block.get("Buffer")
+        buffer: dict[str, Any] = given if isinstance(given, dict) else {}
         size = buffer.get("Size")
         self.size: int | None = size if isinstance(size, int) else None
         self.interval = parse_duration(buffer.get("FlushInterval"))
