@@ -183,3 +183,23 @@ def test_an_unwritable_events_file_exits_2_before_running(
         f"Error: --events: cannot write '{missing}': No such file or directory. "
         "Give a writable file, or '-' for stderr.\n"
     )
+
+
+def test_a_resumed_execution_keeps_its_stdout_channel_off_stdout(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    document = {
+        "StartAt": "Ask",
+        "Events": {"Channels": {"out": {"Type": "stdout"}}, "OnComplete": {"Channel": "out"}},
+        "States": {"Ask": {"Type": "Approval", "Prompt": "Ship?", "End": True}},
+    }
+    workflow = tmp_path / "ask.asl.json"
+    workflow.write_text(json.dumps(document))
+    assert (
+        _cli(runner, "run", str(workflow), "--input", "{}", "--execution-id", "a1").exit_code == 3
+    )
+
+    done = _cli(runner, "approve", "a1")
+
+    assert (done.exit_code, json.loads(done.stdout)["approval"]) == (0, "approve")
+    assert json.loads(done.stderr.splitlines()[-1])["type"] == "ExecutionSucceeded"
