@@ -20,7 +20,6 @@ from typing import Any
 
 from asl.language.errors import Diagnostic
 
-from .event_blocks import check_workflow_event_blocks
 from .fields import (
     AGENT_TOP_LEVEL_FIELDS,
     JSONATA,
@@ -34,6 +33,7 @@ from .locate import join
 from .report import Report, describe, did_you_mean, expect_int, unknown_hint
 from .scopes import Machine, check_variables
 from .states import Context, StateFacts, check_state
+from .workflow_events import check_workflow_event_blocks
 
 # A member of a machine's States object: the top level, a branch or a Map processor.
 _STATE_MEMBER = re.compile(r"^(?:|.*/(?:Branches/[0-9]+|ItemProcessor|Iterator))/States/[^/]+$")
