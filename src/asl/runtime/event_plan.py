@@ -9,7 +9,7 @@ itself needs a bus; otherwise only a listener makes one.
 Routing: the workflow's ``Events`` sends categories of events to channels —
 ``OnStateChange`` (states entered and exited, ``OnEnter``/``OnExit`` events),
 ``OnProgress`` (progress and milestones), ``OnComplete`` (the execution
-succeeded, failed, timed out or was aborted), ``OnError`` (failures and
+succeeded, failed or timed out), ``OnError`` (failures and
 ``OnError`` events) and ``OnChunk`` (agent output) — each as ``{"Channel":
 NAME}`` or ``{"Channels": [NAMES]}``. A state's ``Events`` entry may name its
 own ``Channel``, which then replaces the category's route.
@@ -44,9 +44,7 @@ ROUTES = {
 }
 STATE_EVENTS = ("OnEnter", "OnExit", "OnError")
 DEFAULT_TYPES = {"OnEnter": "StateEntered", "OnExit": "StateExited", "OnError": "StateFailed"}
-COMPLETE = frozenset(
-    {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
-)
+COMPLETE = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"})
 FAILURES = frozenset(
     {
         "TaskFailed",
