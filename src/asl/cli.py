@@ -208,6 +208,17 @@ async def open_cli_store(choice: StoreChoice) -> Store:
     return await open_store("memory://")
 
 
+def events_option(command: F) -> F:
+    """``--events FILE``: the run's events as NDJSON (written by ``cli_events.recording``)."""
+    return click.option(
+        "--events",
+        "events_file",
+        metavar="FILE",
+        help="Write every event of the run to FILE as NDJSON (one JSON object a line) "
+        "as it happens; '-' writes them to stderr.",
+    )(command)
+
+
 # --- diagnostics: how validate and run report a document's problems -------------------
 
 
@@ -350,6 +361,7 @@ AGENTS_HELP = (
 @click.option(
     "--execution-id", metavar="ID", help="Use this execution id instead of a generated one."
 )
+@events_option
 def run(
     file: str,
     input_text: Any,
@@ -357,6 +369,7 @@ def run(
     registry: AgentRegistry | None,
     store_url: str | None,
     execution_id: str | None,
+    events_file: str | None,
 ) -> None:
     """Run the workflow in FILE and print its output as JSON.
 
@@ -373,7 +386,7 @@ def run(
     execution_input = _execution_input(ctx, input_text, input_file)
     choice = store_choice(store_url)
     engine = _load_valid_engine(file, registry, choice)
-    result = _execute(file, engine, execution_input, execution_id, choice)
+    result = _execute(file, engine, execution_input, execution_id, choice, events_file)
     click.echo(outcome(result), nl=False)
 
 
@@ -435,6 +448,7 @@ def _execute(
     execution_input: Any,
     execution_id: str | None,
     choice: StoreChoice,
+    events_file: str | None = None,
 ) -> WorkflowResult:
     """Run to the end (or to a pause), with a live display when a person watches stderr.
 
@@ -444,6 +458,7 @@ def _execute(
     import asyncio
 
     from asl import ASLError
+    from asl.cli_events import recording
     from asl.store import StoreError
 
     async def go() -> WorkflowResult:
@@ -451,7 +466,7 @@ def _execute(
         try:
             if execution_id is not None:
                 await _refuse_existing(store, execution_id)
-            with progress(engine):
+            with progress(engine), recording(engine, events_file):
                 return await engine.arun(execution_input, execution_id=execution_id)
         finally:
             await store.close()
@@ -535,10 +550,10 @@ def outcome(result: WorkflowResult) -> str:
     return json_document(result.output)
 
 
-# resume, approve, reject and executions live in cli_store, graph in cli_graph, schema in
-# cli_schema, test and test-state in cli_testing; each adds its commands to ``main``,
-# imported last because they use what this module defines above.
-from asl import cli_graph, cli_schema, cli_store, cli_testing  # noqa: E402, F401
+# resume, approve, reject and executions live in cli_store, feedback in cli_events, graph in
+# cli_graph, schema in cli_schema, test and test-state in cli_testing; each adds its
+# commands to ``main``, imported last because they use what this module defines above.
+from asl import cli_events, cli_graph, cli_schema, cli_store, cli_testing  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`
     # Under -m this file runs as __main__, a copy the commands above were not added to.

@@ -30,6 +30,7 @@ class ProgressModel:
         self._running: Counter[str] = Counter()
         self._finished = 0
         self._recent: deque[tuple[str, float]] = deque(maxlen=RECENT)
+        self._progress: dict[str, str] = {}  # scope label -> its last progress, as shown
 
     def enter(self, state: str, _input: Any = None) -> None:
         with self._lock:
@@ -43,6 +44,21 @@ class ProgressModel:
             self._finished += 1
             self._recent.append((state, duration))
 
+    def event(self, event: dict[str, Any]) -> None:
+        """Progress events (the workflow's, a state's, a Map's) replace their scope's line."""
+        details = event.get("details")
+        if not isinstance(details, dict) or "percentage" not in details:
+            return
+        scope = details.get("scope")
+        label = "workflow" if scope == "workflow" else f"{event.get('state')}"
+        shown = f"{label} {details['percentage']:g}%"
+        if scope == "map":
+            shown += f" ({details['completed']}/{details['total']} items)"
+        elif details.get("message"):
+            shown += f" {details['message']}"
+        with self._lock:
+            self._progress[label] = shown
+
     def lines(self) -> list[str]:
         """What the display shows, as plain text: Map iterations count as ``xN``."""
         with self._lock:
@@ -51,7 +67,9 @@ class ProgressModel:
             ]
             recent = [f"{name} {duration * 1000:.1f} ms" for name, duration in self._recent]
             finished = self._finished
+            progress = list(self._progress.values())
         lines = [f"running: {', '.join(running)}" if running else "running: -"]
+        lines.extend(f"  progress {line}" for line in progress)
         lines.append(f"{finished} state{'' if finished == 1 else 's'} done")
         lines.extend(f"  done {line}" for line in recent)
         return lines
@@ -67,6 +85,7 @@ class LiveProgress:
         self.model = ProgressModel()
         engine.on_state_enter(self.model.enter)
         engine.on_state_exit(self.model.exit)
+        engine.on_event(self.model.event)  # progress events (a person is watching: it may cost)
         self._live = Live(
             get_renderable=self._render,
             console=Console(stderr=True),

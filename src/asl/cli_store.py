@@ -96,13 +96,14 @@ def resume_execution(
 ) -> WorkflowResult:
     """Build the engine from the stored document and continue (or redrive) the execution."""
     from asl import ASLError, WorkflowEngine
+    from asl.cli_events import recording
     from asl.store import StoreError
 
     async def work(store: Store) -> WorkflowResult:
         try:
             engine = await WorkflowEngine.afrom_store(execution_id, registry, store=store)
             _check_agents(engine, execution_id, registry)
-            with progress(engine):
+            with progress(engine), recording(engine, None):  # stdout channels go to stderr
                 if redrive:
                     return await engine.aredrive(execution_id)
                 return await engine.aresume(execution_id, decision, request_id=request_id)

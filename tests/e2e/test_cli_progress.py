@@ -90,3 +90,32 @@ def test_a_terminal_gets_the_live_display_fed_by_state_events(
         ["", "", "done", "First"],
         ["", "", "done", "Second"],
     ]
+
+
+def test_model_shows_the_latest_progress_of_each_scope() -> None:
+    model = ProgressModel()
+    model.event({"type": "PassStateEntered", "state": "A", "details": {"input": {}}})
+    model.event({"type": "ProgressUpdated", "details": {"scope": "workflow", "percentage": 10.0}})
+    model.event(
+        {
+            "type": "ProgressUpdated",
+            "state": "Each",
+            "details": {"scope": "map", "percentage": 33.3, "completed": 1, "total": 3},
+        }
+    )
+    model.event(
+        {
+            "type": "ProgressUpdated",
+            "state": "Write",
+            "details": {"scope": "state", "percentage": 50, "message": "drafting"},
+        }
+    )
+    model.event({"type": "ProgressUpdated", "details": {"scope": "workflow", "percentage": 40.0}})
+
+    assert model.lines() == [
+        "running: -",
+        "  progress workflow 40%",
+        "  progress Each 33.3% (1/3 items)",
+        "  progress Write 50% drafting",
+        "0 states done",
+    ]

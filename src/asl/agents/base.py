@@ -43,7 +43,9 @@ class AgentContext:
 
     ``idempotency_key`` is stable across retries of the same state visit so an
     agent with side effects can deduplicate; ``heartbeat()`` resets the Task's
-    ``HeartbeatSeconds`` countdown. ``model``, ``generation``, ``metadata``,
+    ``HeartbeatSeconds`` countdown; ``emit(chunk)`` streams output as it is
+    produced and ``report_progress(pct, message)`` reports how far it is (both
+    do nothing when nobody listens). ``model``, ``generation``, ``metadata``,
     ``reasoning`` and ``audit_level`` carry the state's ``Model`` (the model to use
     for this call: the preferred one, or a fallback), ``Generation``, ``Metadata``
     (resolved), ``Reasoning`` and ``Audit.LogLevel`` blocks; None when not set.
@@ -60,8 +62,20 @@ class AgentContext:
     metadata: dict[str, Any] | None = None
     reasoning: ReasoningRequest | None = None
     audit_level: str | None = None
+    _emit: Callable[[Any], None] | None = None
+    _report_progress: Callable[[float, str | None], None] | None = None
 
     def heartbeat(self) -> None:
         """Tell the engine the agent is alive (resets HeartbeatSeconds)."""
         if self._heartbeat is not None:
             self._heartbeat()
+
+    def emit(self, chunk: Any) -> None:
+        """Stream a piece of output (text or a JSON value) to whoever listens."""
+        if self._emit is not None:
+            self._emit(chunk)
+
+    def report_progress(self, percentage: float, message: str | None = None) -> None:
+        """Say how far the work is (0-100): progress events, milestones, heartbeats."""
+        if self._report_progress is not None:
+            self._report_progress(percentage, message)

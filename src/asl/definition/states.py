@@ -261,6 +261,9 @@ def check_state(name: str, state: Any, pointer: str, ctx: Context) -> StateFacts
     _check_common(check)
     _check_transition(check)
     TYPE_CHECKS[check.type](check)
+    from .event_blocks import check_event_blocks  # it builds on this module
+
+    check_event_blocks(check)
     return check.facts
 
 

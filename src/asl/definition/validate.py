@@ -33,6 +33,7 @@ from .locate import join
 from .report import Report, describe, did_you_mean, expect_int, unknown_hint
 from .scopes import Machine, check_variables
 from .states import Context, StateFacts, check_state
+from .workflow_events import check_workflow_event_blocks
 
 # A member of a machine's States object: the top level, a branch or a Map processor.
 _STATE_MEMBER = re.compile(r"^(?:|.*/(?:Branches/[0-9]+|ItemProcessor|Iterator))/States/[^/]+$")
@@ -89,6 +90,7 @@ class _Walk:
             )
             return
         language = self._check_top_level(data)
+        check_workflow_event_blocks(self.report, data)
         imports = data.get("Imports")
         self.context = Context(
             self.report, self.agents, imports if isinstance(imports, dict) else None, language

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from asl.language.errors import ASLError
+from asl.runtime.blocks import attach_blocks
 from asl.runtime.flow import language_of
 from asl.runtime.machine import StateMachine
 from asl.runtime.states.approval import ApprovalState
@@ -56,4 +57,6 @@ def compile_machine(raw: dict[str, Any], language: str | None = None) -> StateMa
     if language is None:
         language = language_of(raw, "JSONPath")
     chosen = language
-    return StateMachine(raw, lambda name, state: compile_state(name, state, chosen))
+    return StateMachine(
+        raw, lambda name, state: attach_blocks(compile_state(name, state, chosen), state)
+    )

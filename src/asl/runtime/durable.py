@@ -69,8 +69,15 @@ async def save_pause(
 
 
 async def _open_request(store: Store, execution_id: str, state: str, request: Any) -> None:
-    kind: RequestKind = "callback" if request.get("type") == "callback" else "approval"
-    await store.create_request(execution_id, state, kind, request, request_id=request["requestId"])
+    await store.create_request(
+        execution_id, state, request_kind(request), request, request_id=request["requestId"]
+    )
+
+
+def request_kind(request: dict[str, Any]) -> RequestKind:
+    """The store's kind of a pause's request: a callback, feedback, or an approval."""
+    kind = request.get("type")
+    return kind if kind in ("callback", "feedback") else "approval"
 
 
 @dataclass(frozen=True, slots=True)

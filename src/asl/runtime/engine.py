@@ -42,6 +42,7 @@ from asl.runtime.journal import DEFAULT_LEASE_SECONDS, Journal, new_owner
 from asl.runtime.machine import Commit, StateMachine, run_machine
 from asl.runtime.memory import memory_store_url
 from asl.runtime.notify import LogNotifier
+from asl.runtime.observable import Observable
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import DEFAULT_LIMIT, check_input
 from asl.runtime.result import Status, WorkflowResult
@@ -61,7 +62,7 @@ class _TimedOut(Exception):
     pass
 
 
-class WorkflowEngine(Resumable):
+class WorkflowEngine(Resumable, Observable):
     """Runs one workflow document with the agents of a registry."""
 
     def __init__(
@@ -97,6 +98,8 @@ class WorkflowEngine(Resumable):
         self.durable = durable if durable is not None else store is not None
         self.lease_seconds = lease_seconds
         self.notifier = notifier if notifier is not None else LogNotifier()
+        self._listeners = []  # on_event listeners (asl.runtime.observable)
+        self._event_plan = None
 
     @classmethod
     def from_file(
@@ -243,10 +246,11 @@ class WorkflowEngine(Resumable):
             self._on_enter,
             self._on_exit,
             self.max_events if self.max_events is not None else sys.maxsize,
+            self._open_bus(execution_id),
         )
+        execution.open_store = self.store
         execution.approval_handler = self.approval_handler
         execution.checkpoints = functools.partial(self._save_checkpoint, execution)
-        execution.open_store = self.store
         workflow_memory = self.definition.get("Memory")
         execution.memory = (
             workflow_memory if isinstance(workflow_memory, dict) else {},
@@ -333,6 +337,7 @@ class WorkflowEngine(Resumable):
             )
         if journal is not None:
             await journal.store.release(execution.id, journal.owner)
+        await self._close_bus(execution)
         return WorkflowResult(
             status=status,
             execution_id=execution.id,

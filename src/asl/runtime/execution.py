@@ -44,6 +44,7 @@ class Execution:
     __slots__ = (
         "_time",
         "approval_handler",
+        "bus",
         "checkpoints",
         "clock",
         "cost",
@@ -80,6 +81,7 @@ class Execution:
         on_enter: list[StateEnterHook],
         on_exit: list[StateExitHook],
         max_events: int,
+        bus: Any = None,
     ) -> None:
         self.id = execution_id
         self.machine_name = machine_name
@@ -98,7 +100,7 @@ class Execution:
         self.durable: Any = None
         # The workflow's Memory settings and the store its Memory blocks use.
         self.memory: tuple[dict[str, Any], Any] = ({}, None)
-        # Opens the engine's store (cached Task results live there).
+        # Opens the engine's store, for what states keep there (cached results, Feedback).
         self.open_store: Any = None
         # Decisions brought by a resume: by state name at the top level, by request id
         # inside a branch; and the parked branches of the Map/Parallel a resume re-enters.
@@ -109,7 +111,10 @@ class Execution:
         self.on_enter = on_enter
         self.on_exit = on_exit
         self.start_time = clock.time()
-        self.events: list[Event] = []
+        # The event bus (asl.runtime.events), only when someone listens: then the
+        # history publishes what is appended to it.
+        self.bus = bus
+        self.events: list[Event] = [] if bus is None else bus.history()
         self.input_tokens = 0
         self.output_tokens = 0
         self.cost = 0.0

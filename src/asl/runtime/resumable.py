@@ -33,6 +33,7 @@ from asl.runtime.execution import Execution
 from asl.runtime.journal import Journal, new_owner
 from asl.runtime.result import WorkflowResult
 from asl.runtime.states.approval import check_decision
+from asl.runtime.states.feedback import check_answer
 from asl.store import (
     ExecutionRecord,
     PendingRequest,
@@ -521,6 +522,8 @@ def _checked(request: PendingRequest, decision: Any) -> dict[str, Any]:
     if request.kind == "callback":
         return check_outcome(decision)
     payload = request.payload if isinstance(request.payload, dict) else {}
+    if request.kind == "feedback":
+        return check_answer(decision, payload)
     listed = payload.get("options")
     return check_decision(decision, [str(o) for o in listed] if isinstance(listed, list) else [])
 
@@ -591,6 +594,7 @@ async def _repeated_decision(
         if request.decision == decision or (
             isinstance(request.decision, dict)
             and isinstance(decision, dict)
+            and decision.get("approval") is not None  # feedback answers must be equal
             and request.decision.get("approval") == decision.get("approval")
         ):
             return _as_stored(await store.load_execution(execution_id))

@@ -34,8 +34,9 @@ FinalStatus = Literal["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 
 FINAL_STATUSES: frozenset[str] = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
 
-RequestKind = Literal["approval", "callback"]
-"""What a pending request waits for: a human decision (Approval state) or a task token."""
+RequestKind = Literal["approval", "callback", "feedback"]
+"""What a pending request waits for: a human decision (Approval state), a task token, or
+a person's feedback on a Task's result (a Feedback block)."""
 
 
 @dataclass(frozen=True, slots=True)

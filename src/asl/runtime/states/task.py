@@ -18,6 +18,7 @@ from asl.runtime.agent_settings import agent_settings
 from asl.runtime.audit import audited
 from asl.runtime.callbacks import callback_limits
 from asl.runtime.dataflow import located
+from asl.runtime.events import agent_streams
 from asl.runtime.execution import Concurrency, Scope
 from asl.runtime.flow import FULL_CONTEXT
 from asl.runtime.guarded import task_guard
@@ -204,13 +205,17 @@ class TaskState(RecoverableState):
         heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
         args: tuple[Any, ...] = (parameters,)
         if agent.wants_context:
+            beat = heartbeat.beat if heartbeat is not None else None
+            emit, report_progress = agent_streams(execution, self.name, beat)
             agent_context = AgentContext(
                 execution.id,
                 self.name,
                 retry_count + 1,
                 idempotency_key(execution.id, scope.path, self.name, entered),
                 agent_logger,
-                heartbeat.beat if heartbeat is not None else None,
+                beat,
+                _emit=emit,
+                _report_progress=report_progress,
             )
             args = (parameters, agent_context)
         settings = self.settings
