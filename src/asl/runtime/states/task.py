@@ -23,6 +23,8 @@ from asl.runtime.payload_size import check_payload
 from asl.runtime.settings import Setting
 from asl.runtime.states.base import RecoverableState, failure
 from asl.runtime.timeouts import Heartbeat, with_deadlines
+from asl.tools.policy import compile_tools
+from asl.tools.toolbox import ToolBox
 
 agent_logger = logging.getLogger("asl.agent")
 
@@ -42,6 +44,7 @@ class TaskState(RecoverableState):
         self.heartbeat = heartbeat if guarded else None
         self.needs(max(timeout.context_mode, heartbeat.context_mode))
         self.memory = MemoryBlock(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
+        self.tools = compile_tools(name, raw.get("Tools"))  # with the workflow's DefaultTools
         # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
         self.callback = self.agent_name.endswith(".waitForTaskToken")
         if self.callback:
@@ -171,6 +174,10 @@ class TaskState(RecoverableState):
                 idempotency_key(execution.id, scope.path, self.name, entered),
                 agent_logger,
                 heartbeat.beat if heartbeat is not None else None,
+                ToolBox(
+                    self.tools, execution.registry.tools, execution.registry,
+                    execution.clock, execution.record,
+                ),
             )
             args = (parameters, agent_context)
         if heartbeat is not None:

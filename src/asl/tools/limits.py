@@ -1,0 +1,183 @@
+"""Rate limits: MaxPerMinute/Hour/Day, BurstLimit, MaxConcurrent and OnExceed.
+
+Every limit is a set of sliding windows ``(seconds, max calls)`` plus a number
+of concurrency slots. ``BurstLimit`` is a window too: at most BurstLimit calls
+within the time the strictest per-period rate needs to earn them (MaxPerMinute
+60 with BurstLimit 5: at most 5 calls in any 5 seconds); with no per-period
+limit it is "at most BurstLimit calls in any one second".
+
+Counters live in a :class:`RateLimits` backend: :class:`LocalRateLimits` is
+shared by every branch and execution of this process; ``RedisRateLimits``
+(``redis_limits``) by every process using one Redis. A backend only answers
+"may this call start now, and if not, when to ask again"; what to do then
+(OnExceed fail / wait / queue) is decided here, once, for both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from asl.language.errors import RATE_LIMIT_EXCEEDED, ASLError
+
+OnExceed = Literal["fail", "wait", "queue"]
+_PERIODS = (("MaxPerMinute", 60.0), ("MaxPerHour", 3600.0), ("MaxPerDay", 86400.0))
+POLL_SECONDS = 0.02  # how often a caller waiting for a concurrency slot asks again
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    seconds: float
+    max_calls: int
+    field: str  # the field the window comes from, for the error's cause
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """One ``RateLimits`` entry (a tool name or ``"*"``), compiled."""
+
+    key: str
+    windows: tuple[Window, ...]
+    max_concurrent: int | None
+    on_exceed: OnExceed
+
+    @classmethod
+    def parse(cls, key: str, raw: Mapping[str, Any]) -> RateLimit:
+        windows = [
+            Window(seconds, int(raw[name]), name)
+            for name, seconds in _PERIODS
+            if isinstance(raw.get(name), int)
+        ]
+        burst = raw.get("BurstLimit")
+        if isinstance(burst, int):
+            rate = min((w.max_calls / w.seconds for w in windows), default=None)
+            windows.append(Window(burst / rate if rate else 1.0, burst, "BurstLimit"))
+        concurrent = raw.get("MaxConcurrent")
+        on_exceed = raw.get("OnExceed", "fail")
+        return cls(
+            key,
+            tuple(windows),
+            concurrent if isinstance(concurrent, int) else None,
+            on_exceed if on_exceed in ("fail", "wait", "queue") else "fail",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A backend's answer: a slot id when admitted, else when to ask again and why."""
+
+    admitted: bool
+    slot: str | None = None
+    retry_after: float = 0.0
+    reason: str = ""
+
+
+class RateLimits(Protocol):
+    """Where calls are counted. ``key`` names the counter (scope + tool key)."""
+
+    async def try_acquire(self, key: str, limit: RateLimit, now: float) -> Decision: ...
+
+    async def release(self, key: str, slot: str) -> None: ...
+
+
+class LocalRateLimits:
+    """In-memory counters for one process; a thread lock keeps them exact across loops."""
+
+    def __init__(self) -> None:
+        self._calls: dict[tuple[str, float], deque[float]] = {}
+        self._slots: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    async def try_acquire(self, key: str, limit: RateLimit, now: float) -> Decision:
+        return self.acquire_now(key, limit, now)
+
+    def acquire_now(self, key: str, limit: RateLimit, now: float) -> Decision:
+        with self._lock:
+            wait, reason = 0.0, ""
+            logs = []
+            for window in limit.windows:
+                log = self._calls.get((key, window.seconds))
+                if log is None:
+                    log = self._calls[(key, window.seconds)] = deque()
+                while log and log[0] <= now - window.seconds:
+                    log.popleft()
+                if len(log) >= window.max_calls:
+                    later = log[len(log) - window.max_calls] + window.seconds - now
+                    if later > wait:
+                        wait, reason = later, f"{window.field} {window.max_calls}"
+                logs.append(log)
+            slots = None
+            if limit.max_concurrent is not None:
+                slots = self._slots.setdefault(key, set())
+                if len(slots) >= limit.max_concurrent:
+                    wait = max(wait, POLL_SECONDS)
+                    reason = reason or f"MaxConcurrent {limit.max_concurrent}"
+            if wait > 0:
+                return Decision(False, None, wait, reason)
+            for log in logs:
+                log.append(now)
+            slot = None
+            if slots is not None:
+                slot = uuid.uuid4().hex
+                slots.add(slot)
+            return Decision(True, slot)
+
+    async def release(self, key: str, slot: str) -> None:
+        with self._lock:
+            self._slots.get(key, set()).discard(slot)
+
+
+_process_limits = LocalRateLimits()
+
+
+def process_limits() -> LocalRateLimits:
+    """The counters every engine of this process shares unless told otherwise."""
+    return _process_limits
+
+
+class Sleeper(Protocol):
+    def time(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+_queues: dict[str, asyncio.Lock] = {}
+
+
+async def admit(
+    backend: RateLimits, key: str, limit: RateLimit, clock: Sleeper, tool: str, state: str
+) -> str | None:
+    """Wait (or fail) until ``limit`` lets one call of ``tool`` start; its slot, if any.
+
+    ``queue`` differs from ``wait`` in order: queued callers of one counter are
+    admitted first come, first served (within this process); waiting callers
+    each retry on their own.
+    """
+    if limit.on_exceed == "queue":
+        lock = _queues.setdefault(key, asyncio.Lock())
+        async with lock:
+            return await _admit(backend, key, limit, clock, tool, state)
+    return await _admit(backend, key, limit, clock, tool, state)
+
+
+async def _admit(
+    backend: RateLimits, key: str, limit: RateLimit, clock: Sleeper, tool: str, state: str
+) -> str | None:
+    while True:
+        decision = await backend.try_acquire(key, limit, clock.time())
+        if decision.admitted:
+            return decision.slot
+        if limit.on_exceed == "fail":
+            scope = "all tools" if limit.key == "*" else f"tool '{limit.key}'"
+            raise ASLError(
+                RATE_LIMIT_EXCEEDED,
+                f"State '{state}' called tool '{tool}' beyond the rate limit for {scope} "
+                f"({decision.reason}); retry in {decision.retry_after:.2f}s, or set "
+                '"OnExceed": "wait"',
+            )
+        await clock.sleep(decision.retry_after)
