@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl.language.errors import PERMISSIONS, TASK_FAILED, ASLError
-
-from .units import format_size, parse_size
+from asl.language.units import format_size, parse_size
 
 DEFAULT_ALLOWED = ("./**",)
 

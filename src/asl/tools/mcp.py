@@ -37,6 +37,7 @@ class McpServer:
         self.prefix = prefix
         self.name = name or command
         self._queues: dict[asyncio.AbstractEventLoop, asyncio.Queue[_Request]] = {}
+        self._owners: set[asyncio.Task[None]] = set()
 
     async def list_tools(self) -> list[Tool]:
         listed = await self._ask("list", None)
@@ -65,7 +66,9 @@ class McpServer:
         if queue is None:
             queue = self._queues[loop] = asyncio.Queue()
             ready: asyncio.Future[None] = loop.create_future()
-            loop.create_task(self._own(queue, ready), name=f"mcp:{self.name}")
+            owner = loop.create_task(self._own(queue, ready), name=f"mcp:{self.name}")
+            self._owners.add(owner)
+            owner.add_done_callback(self._owners.discard)
             try:
                 await ready
             except BaseException:

@@ -14,14 +14,14 @@ The tutorial's ``Network {AllowedDomains, DeniedDomains}`` is read as the same.
 from __future__ import annotations
 
 import fnmatch
-import http.client
 import ipaddress
-import socket
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
+
+if TYPE_CHECKING:
+    import http.client
 
 from asl.language.errors import PERMISSIONS, TASK_FAILED, ASLError
 
@@ -75,6 +75,8 @@ class DomainPolicy:
             raise self._refused(url, f"the host '{host}' matches Domains Denied")
         if self.allowed is not None and not self._named(host, self.allowed):
             raise self._refused(url, f"the host '{host}' is not in Domains Allowed")
+        import socket
+
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as error:
@@ -104,24 +106,30 @@ class DomainPolicy:
         return ASLError(PERMISSIONS, f"http_fetch refused '{url}': {why}")
 
 
-class _PinnedHTTPS(http.client.HTTPSConnection):
+def _pinned_https(host: str, address: str, port: int, timeout: float) -> Any:
     """HTTPS to an address chosen in advance, with SNI and certificate checks for the host."""
+    import http.client
+    import socket
+    import ssl
 
-    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+    context = ssl.create_default_context()
 
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+    class Pinned(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            sock = socket.create_connection((address, self.port), self.timeout)
+            self.sock = context.wrap_socket(sock, server_hostname=host)
+
+    return Pinned(host, port, timeout=timeout, context=context)
 
 
 def _request(
     scheme: str, host: str, port: int, address: str, target: str, timeout: float, limit: int
 ) -> tuple[int, dict[str, str], bytes]:
+    import http.client
+
     connection: http.client.HTTPConnection
     if scheme == "https":
-        connection = _PinnedHTTPS(host, address, port, timeout)
+        connection = _pinned_https(host, address, port, timeout)
     else:
         connection = http.client.HTTPConnection(address, port, timeout=timeout)
     default_port = 443 if scheme == "https" else 80

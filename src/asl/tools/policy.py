@@ -22,12 +22,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from asl.language.units import parse_seconds, parse_size
+
 from .files import FileSystemPolicy
 from .limits import RateLimit
 from .network import DomainPolicy
 from .permissions import Permissions, expand
 from .sandbox import SandboxSpec
-from .units import parse_seconds, parse_size
 
 _UNION_LISTS = ("Denied",)
 _UNION_NESTED = {"FileSystem": "DeniedPaths", "Domains": "Denied", "Network": "DeniedDomains"}
@@ -51,9 +52,9 @@ def workflow_tools(document: Mapping[str, Any]) -> Iterator[None]:
     """Give the Tasks compiled inside this block the workflow's DefaultTools/ToolCategories."""
     defaults = document.get("DefaultTools")
     categories = document.get("ToolCategories")
-    digest = hashlib.sha256(
-        json.dumps(document, sort_keys=True, default=str).encode()
-    ).hexdigest()[:16]
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()[
+        :16
+    ]
     token = _workflow.set(
         Workflow(
             defaults if isinstance(defaults, dict) else {},
@@ -137,14 +138,14 @@ def compile_tools(state: str, raw_tools: Any) -> ToolPolicy:
         )
     permissions = Permissions(allowed, expand(block.get("Denied") or (), categories))
     limits = []
-    own = tools.get("RateLimits") if isinstance(tools.get("RateLimits"), dict) else {}
+    own: dict[str, Any] = tools["RateLimits"] if isinstance(tools.get("RateLimits"), dict) else {}
     for key, raw in (block.get("RateLimits") or {}).items():
         if isinstance(raw, dict):
             scope = state if key in own else "DefaultTools"
             limits.append((f"{workflow.digest}:{scope}:{key}", RateLimit.parse(key, raw)))
     limits.sort(key=lambda item: item[1].key != "*")
     validation = block.get("Validation") or {}
-    audit = block.get("Audit") if isinstance(block.get("Audit"), dict) else {}
+    audit: dict[str, Any] = block["Audit"] if isinstance(block.get("Audit"), dict) else {}
     return ToolPolicy(
         state,
         permissions,
@@ -161,7 +162,9 @@ def compile_tools(state: str, raw_tools: Any) -> ToolPolicy:
             and isinstance(v["Input"].get("Schema"), dict)
         },
         {
-            k: OutputRules(parse_size(v["Output"].get("MaxSize")), v["Output"].get("Sanitize") is True)
+            k: OutputRules(
+                parse_size(v["Output"].get("MaxSize")), v["Output"].get("Sanitize") is True
+            )
             for k, v in validation.items()
             if isinstance(v, dict) and isinstance(v.get("Output"), dict)
         },

@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from asl.language.errors import TASK_FAILED, TIMEOUT, ASLError
-
-from .units import format_size, parse_seconds, parse_size
+from asl.language.units import format_size, parse_seconds, parse_size
 
 ENVIRONMENTS = ("process", "docker")
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY = 512 * 1024**2
 MAX_PROCESSES = 64
+DEFAULT_IMAGE = "python:3.11-slim"
 OUTPUT_LIMIT = 10 * 1024**2
 _CHILD = Path(__file__).with_name("sandbox_child.py")
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives")
@@ -56,7 +56,7 @@ class Mount:
 @dataclass(frozen=True, slots=True)
 class SandboxSpec:
     environment: str = "process"
-    image: str = "python:3.11-slim"
+    image: str = DEFAULT_IMAGE
     timeout: float = DEFAULT_TIMEOUT
     memory: int = DEFAULT_MEMORY
     cpu: float = 1.0
@@ -79,7 +79,7 @@ class SandboxSpec:
             cores = 1.0
         return cls(
             str(raw.get("Environment", "process")),
-            str(raw.get("Image", cls.image)),
+            str(raw.get("Image", DEFAULT_IMAGE)),
             parse_seconds(raw.get("Timeout")) or DEFAULT_TIMEOUT,
             parse_size(raw.get("Memory")) or DEFAULT_MEMORY,
             cores if cores > 0 else 1.0,
@@ -242,8 +242,7 @@ async def _run(
         await process.wait()
         raise ASLError(
             TIMEOUT,
-            f"Tool '{tool}' ran longer than its sandbox Timeout ({spec.timeout:g}s) and was "
-            "killed",
+            f"Tool '{tool}' ran longer than its sandbox Timeout ({spec.timeout:g}s) and was killed",
         ) from None
     except BaseException:
         _kill(process)
@@ -263,7 +262,7 @@ def explain_failure(tool: str, spec: SandboxSpec, completed: Completed) -> str:
         (line.strip() for line in reversed(completed.stderr.splitlines()) if line.strip()), ""
     )
     code = completed.returncode
-    if "MemoryError" in completed.stderr or code == -signal.SIGSEGV and not last:
+    if "MemoryError" in completed.stderr:
         return (
             f"Tool '{tool}' went past its sandbox Memory limit "
             f"({format_size(spec.memory)}): {last or 'killed'}"
@@ -298,7 +297,7 @@ async def docker_command(spec: SandboxSpec, argv: list[str]) -> list[str]:
         reason = err.decode(errors="replace").strip().splitlines()
         raise ASLError(
             TASK_FAILED,
-            f"Sandbox Environment \"docker\" cannot reach a Docker engine "
+            f'Sandbox Environment "docker" cannot reach a Docker engine '
             f"({reason[-1] if reason else 'no answer'}); {hint}",
         )
     command = [docker, "run", "--rm", "-i", f"--memory={spec.memory}", f"--cpus={spec.cpu:g}"]
@@ -333,9 +332,7 @@ async def run_function(spec: SandboxSpec, fn: Any, arguments: dict[str, Any], to
         {"module": module, "qualname": qualname, "arguments": arguments, "path": path}
     )
     argv = [sys.executable, "-I", "/.asl/child.py"]
-    completed = await run_sandboxed(
-        spec, argv, request.encode(), tool=tool, extra_dirs=tuple(path)
-    )
+    completed = await run_sandboxed(spec, argv, request.encode(), tool=tool, extra_dirs=tuple(path))
     lines = completed.stdout.strip().splitlines()
     try:
         reply = json.loads(lines[-1]) if lines else None

@@ -10,6 +10,7 @@ import importlib
 import inspect
 import json
 import sys
+from typing import Any
 
 
 def main() -> None:
@@ -18,17 +19,14 @@ def main() -> None:
     out = sys.stdout
     sys.stdout = sys.stderr
     try:
-        target = importlib.import_module(request["module"])
+        target: Any = importlib.import_module(request["module"])
         for part in request["qualname"].split("."):
             target = getattr(target, part)
         result = target(**request["arguments"])
-        if inspect.isawaitable(result):
+        if inspect.iscoroutine(result):
             import asyncio
 
-            async def wait():  # type: ignore[no-untyped-def]
-                return await result
-
-            result = asyncio.run(wait())
+            result = asyncio.run(result)
         reply = {"ok": True, "result": result}
     except BaseException as error:  # reported to the engine, which names it
         name = getattr(error, "error", None)

@@ -20,12 +20,12 @@ from typing import Any
 
 from asl.language.errors import PERMISSIONS, TASK_FAILED, TIMEOUT, ASLError
 from asl.language.payload import compile_payload
+from asl.language.units import format_size
 
 from .limits import RateLimits, Sleeper, admit, process_limits
 from .policy import Hook, ToolPolicy
 from .registry import Tool, ToolRegistry
 from .sandbox import run_function
-from .units import format_size
 
 TOOL_NOT_FOUND = "States.ToolNotFound"
 VALIDATION_ERROR = "States.ValidationError"
