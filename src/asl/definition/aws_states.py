@@ -63,7 +63,7 @@ def check_task(check: StateCheck) -> None:
         )
     if check.has("Credentials"):
         check.expect_object("Credentials")
-    if check.has("Tools"):
+    if isinstance(check.state.get("Tools"), dict):  # a non-object is reported as a block
         label = f"The Tools of state '{check.name}'"
         check_tools_block(check.report, check.state["Tools"], check.at("Tools"), label)
 
