@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import uuid
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -85,51 +84,63 @@ class RateLimits(Protocol):
     async def release(self, key: str, slot: str) -> None: ...
 
 
+class _Counter:
+    """One counter's call times (one log per window) and its busy slots."""
+
+    __slots__ = ("active", "logs")
+
+    def __init__(self, windows: int) -> None:
+        self.logs: list[deque[float]] = [deque() for _ in range(windows)]
+        self.active = 0
+
+
+ADMITTED = Decision(True)
+HOLDING = Decision(True, "local")  # an in-process slot is a count, not an id
+
+
 class LocalRateLimits:
     """In-memory counters for one process; a thread lock keeps them exact across loops."""
 
     def __init__(self) -> None:
-        self._calls: dict[tuple[str, float], deque[float]] = {}
-        self._slots: dict[str, set[str]] = {}
+        self._counters: dict[str, _Counter] = {}
         self._lock = threading.Lock()
 
     async def try_acquire(self, key: str, limit: RateLimit, now: float) -> Decision:
         return self.acquire_now(key, limit, now)
 
     def acquire_now(self, key: str, limit: RateLimit, now: float) -> Decision:
+        """The decision, taken synchronously: the hot path of an in-process call."""
         with self._lock:
+            counter = self._counters.get(key)
+            if counter is None:
+                counter = self._counters[key] = _Counter(len(limit.windows))
             wait, reason = 0.0, ""
-            logs = []
-            for window in limit.windows:
-                log = self._calls.get((key, window.seconds))
-                if log is None:
-                    log = self._calls[(key, window.seconds)] = deque()
-                while log and log[0] <= now - window.seconds:
+            for window, log in zip(limit.windows, counter.logs, strict=True):
+                horizon = now - window.seconds
+                while log and log[0] <= horizon:
                     log.popleft()
                 if len(log) >= window.max_calls:
                     later = log[len(log) - window.max_calls] + window.seconds - now
                     if later > wait:
                         wait, reason = later, f"{window.field} {window.max_calls}"
-                logs.append(log)
-            slots = None
-            if limit.max_concurrent is not None:
-                slots = self._slots.setdefault(key, set())
-                if len(slots) >= limit.max_concurrent:
-                    wait = max(wait, POLL_SECONDS)
-                    reason = reason or f"MaxConcurrent {limit.max_concurrent}"
+            concurrent = limit.max_concurrent
+            if concurrent is not None and counter.active >= concurrent:
+                wait = max(wait, POLL_SECONDS)
+                reason = reason or f"MaxConcurrent {concurrent}"
             if wait > 0:
                 return Decision(False, None, wait, reason)
-            for log in logs:
+            for log in counter.logs:
                 log.append(now)
-            slot = None
-            if slots is not None:
-                slot = uuid.uuid4().hex
-                slots.add(slot)
-            return Decision(True, slot)
+            if concurrent is None:
+                return ADMITTED
+            counter.active += 1
+            return HOLDING
 
     async def release(self, key: str, slot: str) -> None:
         with self._lock:
-            self._slots.get(key, set()).discard(slot)
+            counter = self._counters.get(key)
+            if counter is not None and counter.active > 0:
+                counter.active -= 1
 
 
 _process_limits = LocalRateLimits()
@@ -158,6 +169,12 @@ async def admit(
     admitted first come, first served (within this process); waiting callers
     each retry on their own.
     """
+    if type(backend) is LocalRateLimits and limit.on_exceed != "queue":
+        decision = backend.acquire_now(key, limit, clock.time())  # no await when admitted
+        if decision.admitted:
+            return decision.slot
+        if limit.on_exceed == "fail":
+            raise _exceeded(limit, decision, tool, state)
     if limit.on_exceed == "queue":
         lock = _queues.setdefault(key, asyncio.Lock())
         async with lock:
@@ -173,11 +190,15 @@ async def _admit(
         if decision.admitted:
             return decision.slot
         if limit.on_exceed == "fail":
-            scope = "all tools" if limit.key == "*" else f"tool '{limit.key}'"
-            raise ASLError(
-                RATE_LIMIT_EXCEEDED,
-                f"State '{state}' called tool '{tool}' beyond the rate limit for {scope} "
-                f"({decision.reason}); retry in {decision.retry_after:.2f}s, or set "
-                '"OnExceed": "wait"',
-            )
+            raise _exceeded(limit, decision, tool, state)
         await clock.sleep(decision.retry_after)
+
+
+def _exceeded(limit: RateLimit, decision: Decision, tool: str, state: str) -> ASLError:
+    scope = "all tools" if limit.key == "*" else f"tool '{limit.key}'"
+    return ASLError(
+        RATE_LIMIT_EXCEEDED,
+        f"State '{state}' called tool '{tool}' beyond the rate limit for {scope} "
+        f"({decision.reason}); retry in {decision.retry_after:.2f}s, or set "
+        '"OnExceed": "wait"',
+    )

@@ -100,9 +100,18 @@ class ToolPolicy:
     audit: bool = False
     audit_level: str = "standard"
     include_parameters: bool = False
+    _by_tool: dict[str, tuple[tuple[str, RateLimit], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
-    def limits_for(self, tool: str) -> list[tuple[str, RateLimit]]:
-        return [(key, limit) for key, limit in self.limits if limit.key in ("*", tool)]
+    def limits_for(self, tool: str) -> tuple[tuple[str, RateLimit], ...]:
+        """The limits a call of ``tool`` must pass (remembered per tool name)."""
+        found = self._by_tool.get(tool)
+        if found is None:
+            found = self._by_tool[tool] = tuple(
+                (key, limit) for key, limit in self.limits if limit.key in ("*", tool)
+            )
+        return found
 
 
 def merge(defaults: Mapping[str, Any], tools: Mapping[str, Any]) -> dict[str, Any]:
