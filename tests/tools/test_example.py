@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -30,9 +29,8 @@ EXPECTED = {
 
 
 @pytest.fixture(autouse=True)
-def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    if shutil.which("bwrap") is None:
-        pytest.skip("the example's analyst needs bubblewrap")
+def at_repo_root(monkeypatch: pytest.MonkeyPatch, bubblewrap: None) -> None:
+    """The workflow's paths are relative to the repo root; its analyst needs bubblewrap."""
     monkeypatch.chdir(ROOT)
 
 

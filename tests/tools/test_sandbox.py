@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +13,7 @@ from .sample_tools import whoami, write_outside
 from .support import call, registry, run, task, tool_events
 
 
-@pytest.fixture(autouse=True)
-def bubblewrap() -> None:
-    """Like redis-server: skipped locally without bwrap, a failure in CI (.ci/run installs it)."""
-    if shutil.which("bwrap") is None:
-        message = "bwrap is not on PATH (apt-get install bubblewrap)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+pytestmark = pytest.mark.usefixtures("bubblewrap")
 
 
 def sandboxed(**sandbox: Any) -> dict[str, Any]:
