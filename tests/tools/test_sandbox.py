@@ -12,7 +12,6 @@ from asl import AgentRegistry
 from .sample_tools import whoami, write_outside
 from .support import call, registry, run, task, tool_events
 
-
 pytestmark = pytest.mark.usefixtures("bubblewrap")
 
 
