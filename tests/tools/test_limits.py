@@ -234,3 +234,12 @@ def test_a_default_tools_limit_is_shared_by_the_states_and_a_state_limit_is_its_
         ][2]["error"]
         == "States.RateLimitExceeded"
     )
+
+
+def test_queue_works_again_in_a_later_run_of_the_same_process() -> None:
+    made = agents()
+    document = parallel({"RateLimits": {"ping": {"MaxPerMinute": 1, "OnExceed": "queue"}}}, 3)
+    first = WorkflowEngine(document, made, clock=ManualClock()).run({})
+    second = WorkflowEngine(document, made, clock=ManualClock(1_800_000_000.0)).run({})
+
+    assert (first.output, second.output) == ([[0], [1], [2]], [[0], [1], [2]])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -157,7 +158,10 @@ class Sleeper(Protocol):
     async def sleep(self, seconds: float) -> None: ...
 
 
-_queues: dict[str, asyncio.Lock] = {}
+# Queued callers wait on a lock per counter; locks belong to one event loop.
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def admit(
@@ -176,7 +180,8 @@ async def admit(
         if limit.on_exceed == "fail":
             raise _exceeded(limit, decision, tool, state)
     if limit.on_exceed == "queue":
-        lock = _queues.setdefault(key, asyncio.Lock())
+        locks = _queues.setdefault(asyncio.get_running_loop(), {})
+        lock = locks.setdefault(key, asyncio.Lock())
         async with lock:
             return await _admit(backend, key, limit, clock, tool, state)
     return await _admit(backend, key, limit, clock, tool, state)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,7 +37,9 @@ class McpServer:
         self.env = dict(env) if env is not None else None
         self.prefix = prefix
         self.name = name or command
-        self._queues: dict[asyncio.AbstractEventLoop, asyncio.Queue[_Request]] = {}
+        self._queues: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Queue[_Request]
+        ] = weakref.WeakKeyDictionary()
         self._owners: set[asyncio.Task[None]] = set()
 
     async def list_tools(self) -> list[Tool]:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+_REMEMBERED = 4096
+
 
 def expand(entries: Iterable[str], categories: Mapping[str, list[str]]) -> tuple[str, ...]:
     """Entries with every category name replaced by the tools it lists."""
@@ -60,5 +62,6 @@ class Permissions:
                 if not self.allowed
                 else "it is not in the Tools block's Allowed list or AllowedCategories"
             )
-        self._decided[tool] = reason
+        if len(self._decided) < _REMEMBERED:  # names come from models: keep the memory bounded
+            self._decided[tool] = reason
         return reason

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+import weakref
 from typing import Any
 
 from asl.language.errors import TASK_FAILED, ASLError
@@ -74,7 +75,9 @@ class RedisRateLimits:
         self.url = url
         self.lease_seconds = lease_seconds
         self.prefix = f"{prefix}:tools:"
-        self._clients: dict[asyncio.AbstractEventLoop, Any] = {}
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+            weakref.WeakKeyDictionary()
+        )
         self._renewals: dict[str, asyncio.Task[None]] = {}
 
     def _client(self) -> Any:

@@ -109,9 +109,6 @@ class ToolRegistry:
                 self.add(tool)
             self._pending.pop(0)
 
-    def remove(self, name: str) -> None:
-        self._tools.pop(name, None)
-
     def names(self) -> list[str]:
         return list(self._tools)
 
