@@ -184,3 +184,24 @@ def test_history_records_arguments_and_results_only_with_include_parameters(
         ("ToolCallSucceeded", {"tool": "api_call"}),
     ]
     assert [r.getMessage() for r in caplog.records] == ["tool api_call succeeded in state Work"]
+
+
+@pytest.mark.parametrize(
+    ("level", "logged"),
+    [
+        ("minimal", []),
+        (
+            "detailed",
+            ['tool api_call succeeded in state Work with arguments {"endpoint": "https://a"}'],
+        ),
+    ],
+)
+def test_audit_log_level_chooses_what_the_audit_log_says(
+    caplog: pytest.LogCaptureFixture, level: str, logged: list[str]
+) -> None:
+    with caplog.at_level(logging.INFO, logger="asl.tools.audit"):
+        run(
+            task({"Audit": {"LogLevel": level}}), agents(), [call("api_call", endpoint="https://a")]
+        )
+
+    assert [r.getMessage() for r in caplog.records] == logged

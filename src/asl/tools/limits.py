@@ -78,7 +78,14 @@ class Decision:
 
 
 class RateLimits(Protocol):
-    """Where calls are counted. ``key`` names the counter (scope + tool key)."""
+    """Where calls are counted. ``key`` names the counter (scope + tool key).
+
+    ``uses_engine_clock``: the backend measures windows with the ``now`` it is given
+    (the engine's clock, virtual in tests), so waiting sleeps on that clock; a shared
+    backend keeps its own time, and waiting is real.
+    """
+
+    uses_engine_clock: bool
 
     async def try_acquire(self, key: str, limit: RateLimit, now: float) -> Decision: ...
 
@@ -101,6 +108,8 @@ HOLDING = Decision(True, "local")  # an in-process slot is a count, not an id
 
 class LocalRateLimits:
     """In-memory counters for one process; a thread lock keeps them exact across loops."""
+
+    uses_engine_clock = True
 
     def __init__(self) -> None:
         self._counters: dict[str, _Counter] = {}
@@ -196,7 +205,10 @@ async def _admit(
             return decision.slot
         if limit.on_exceed == "fail":
             raise _exceeded(limit, decision, tool, state)
-        await clock.sleep(decision.retry_after)
+        if backend.uses_engine_clock:
+            await clock.sleep(decision.retry_after)
+        else:
+            await asyncio.sleep(decision.retry_after)
 
 
 def _exceeded(limit: RateLimit, decision: Decision, tool: str, state: str) -> ASLError:

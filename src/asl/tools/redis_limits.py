@@ -71,6 +71,8 @@ return 1
 class RedisRateLimits:
     """The :class:`~asl.tools.limits.RateLimits` backend on a Redis server."""
 
+    uses_engine_clock = False  # windows are measured with Redis's clock
+
     def __init__(self, url: str, *, lease_seconds: float = 10.0, prefix: str = "asl") -> None:
         self.url = url
         self.lease_seconds = lease_seconds

@@ -28,7 +28,7 @@ import shutil
 import signal
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,8 +126,8 @@ def bwrap_command(spec: SandboxSpec, argv: list[str], extra_dirs: tuple[str, ...
     return [*command, "--", *argv]
 
 
-@contextlib.contextmanager
-def _pids_cgroup(limit: int) -> Iterator[str | None]:
+@contextlib.asynccontextmanager
+async def _pids_cgroup(limit: int) -> AsyncIterator[str | None]:
     """A pids cgroup capping the sandbox's processes, when this process may create one."""
     candidates = ["/sys/fs/cgroup/pids"]
     if "pids" in _read("/sys/fs/cgroup/cgroup.controllers"):
@@ -147,16 +147,24 @@ def _pids_cgroup(limit: int) -> Iterator[str | None]:
         try:
             yield os.path.join(path, "cgroup.procs")
         finally:
-            for _ in range(50):
+            for _ in range(100):  # the killed processes may take a moment to be reaped
                 try:
                     os.rmdir(path)
                     break
                 except OSError:
-                    import time
-
-                    time.sleep(0.01)
+                    await asyncio.sleep(0.01)
         return
     yield None
+
+
+def _user_processes() -> int:
+    """How many processes this user runs: RLIMIT_NPROC counts them all, not the sandbox's."""
+    uid, count = os.getuid(), 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            with contextlib.suppress(OSError):
+                count += os.stat(f"/proc/{name}").st_uid == uid
+    return count
 
 
 def _read(path: str) -> str:
@@ -169,6 +177,7 @@ def _read(path: str) -> str:
 
 def _limits(spec: SandboxSpec, cgroup_procs: str | None) -> Any:
     cpu_seconds = max(1, math.ceil(spec.cpu * spec.timeout))
+    processes = _user_processes() + MAX_PROCESSES if cgroup_procs is None else 0
 
     def apply() -> None:  # runs in the child between fork and exec
         if cgroup_procs is not None:
@@ -178,7 +187,7 @@ def _limits(spec: SandboxSpec, cgroup_procs: str | None) -> Any:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if cgroup_procs is None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
     return apply
 
@@ -212,7 +221,7 @@ async def run_sandboxed(
             'use "process" (bubblewrap) or "docker"',
         )
     command = bwrap_command(spec, argv, extra_dirs)
-    with _pids_cgroup(MAX_PROCESSES) as procs:
+    async with _pids_cgroup(MAX_PROCESSES) as procs:
         return await _run(command, stdin, spec, tool, _limits(spec, procs))
 
 

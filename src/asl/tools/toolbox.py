@@ -30,6 +30,7 @@ from .sandbox import run_function
 TOOL_NOT_FOUND = "States.ToolNotFound"
 VALIDATION_ERROR = "States.ValidationError"
 audit_logger = logging.getLogger("asl.tools.audit")
+_DETAILED = ("detailed", "full", "debug")  # Audit LogLevels that log the arguments too
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 Record = Callable[[str, "str | None", "str | None", Any], int]
 
@@ -85,8 +86,16 @@ class ToolBox:
         if policy.include_parameters:
             succeeded["result"] = result
         self._record("ToolCallSucceeded", policy.state, None, succeeded)
-        if policy.audit:
-            audit_logger.info("tool %s succeeded in state %s", name, policy.state)
+        if policy.audit and policy.audit_level != "minimal":
+            if policy.audit_level in _DETAILED:
+                audit_logger.info(
+                    "tool %s succeeded in state %s with arguments %s",
+                    name,
+                    policy.state,
+                    json.dumps(arguments, default=str),
+                )
+            else:
+                audit_logger.info("tool %s succeeded in state %s", name, policy.state)
         return result
 
     async def _call(self, name: str, arguments: dict[str, Any]) -> Any:
