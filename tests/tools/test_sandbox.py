@@ -162,3 +162,22 @@ def test_docker_fails_clearly_when_no_docker_engine_answers() -> None:
     assert result.cause.endswith(
         'install Docker and start its engine, or use "Environment": "process"'
     )
+
+
+def test_the_scratch_tmp_is_bounded_and_the_root_stays_read_only() -> None:
+    code = (
+        "import os\n"
+        "for path in ('/tmp/big', '/new'):\n"
+        "    try:\n"
+        "        with open(path, 'wb') as f:\n"
+        "            for _ in range(300):\n"
+        "                f.write(b'x' * 1024 * 1024)\n"
+        "        print(path, 'written')\n"
+        "    except OSError as e:\n"
+        "        print(path, e.strerror)\n"
+    )
+    result = python(code, sandboxed(ReadOnlyFS=False, Memory="256M"))
+
+    assert result.output[0]["stdout"] == (
+        "/tmp/big No space left on device\n/new Read-only file system\n"
+    )

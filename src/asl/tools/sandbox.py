@@ -5,7 +5,8 @@ Network, Mounts, ReadOnlyFS}``.
 namespaces with bubblewrap (``bwrap``): no network (its own empty network
 namespace), its own PIDs, a root made of read-only binds of the system and
 Python directories only (the host's other files are not there at all), the
-declared Mounts, and a private scratch ``/tmp`` unless ``ReadOnlyFS`` is true.
+declared Mounts, and a private scratch ``/tmp`` (in memory, at most ``Memory``
+bytes) when ``ReadOnlyFS`` is false.
 Limits: ``Memory`` is the address-space limit, ``CPU`` is a share of one core
 over the Timeout (CPU time may be at most CPU × Timeout), the number of
 processes is capped (a pids cgroup when the engine may create one, else
@@ -117,12 +118,14 @@ def bwrap_command(spec: SandboxSpec, argv: list[str], extra_dirs: tuple[str, ...
         for name in ("/etc/resolv.conf", "/etc/hosts", "/etc/ssl", "/etc/nsswitch.conf"):
             command += ["--ro-bind-try", name, name]
     command += ["--proc", "/proc", "--dev", "/dev"]
-    command += ["--tmpfs", "/tmp"] if not spec.read_only_fs else ["--dir", "/tmp"]
+    if spec.read_only_fs:
+        command += ["--dir", "/tmp"]
+    else:  # scratch space in memory: bounded like the memory it takes
+        command += ["--size", str(spec.memory), "--tmpfs", "/tmp"]
     for mount in spec.mounts:
         command += ["--ro-bind" if mount.read_only else "--bind", mount.source, mount.target]
     command += ["--ro-bind", str(_CHILD), "/.asl/child.py", "--chdir", "/tmp"]
-    if spec.read_only_fs:
-        command += ["--remount-ro", "/"]
+    command += ["--remount-ro", "/"]
     return [*command, "--", *argv]
 
 
