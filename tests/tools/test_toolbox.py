@@ -205,3 +205,17 @@ def test_audit_log_level_chooses_what_the_audit_log_says(
         )
 
     assert [r.getMessage() for r in caplog.records] == logged
+
+
+def test_a_call_with_arguments_that_are_not_an_object_is_refused() -> None:
+    result = run(
+        task(None), agents(), [{"tool": "api_call", "arguments": ["https://a"]}], catch=True
+    )
+
+    assert result.output == [
+        {
+            "error": "States.ValidationError",
+            "cause": "call_tool needs a tool name (a string) and arguments (an object), got str "
+            "and list",
+        }
+    ]

@@ -68,6 +68,12 @@ class ToolBox:
 
     async def call(self, name: str, arguments: dict[str, Any] | None = None) -> Any:
         policy = self.policy
+        if not isinstance(name, str) or not isinstance(arguments, dict | None):
+            raise ASLError(
+                VALIDATION_ERROR,
+                f"call_tool needs a tool name (a string) and arguments (an object), got "
+                f"{type(name).__name__} and {type(arguments).__name__}",
+            )
         arguments = dict(arguments or {})
         started: dict[str, Any] = {"tool": name}
         if policy.include_parameters:
