@@ -175,8 +175,11 @@ class TaskState(RecoverableState):
                 agent_logger,
                 heartbeat.beat if heartbeat is not None else None,
                 ToolBox(
-                    self.tools, execution.registry.tools, execution.registry,
-                    execution.clock, execution.record,
+                    self.tools,
+                    execution.registry.tools,
+                    execution.registry,
+                    execution.clock,
+                    execution.record,
                 ),
             )
             args = (parameters, agent_context)
