@@ -64,6 +64,8 @@ class AgentContext:
     audit_level: str | None = None
     _emit: Callable[[Any], None] | None = None
     _report_progress: Callable[[float, str | None], None] | None = None
+    # The state's governed tools (asl.tools.ToolBox); call them through call_tool.
+    toolbox: Any = None
 
     def heartbeat(self) -> None:
         """Tell the engine the agent is alive (resets HeartbeatSeconds)."""
@@ -79,3 +81,19 @@ class AgentContext:
         """Say how far the work is (0-100): progress events, milestones, heartbeats."""
         if self._report_progress is not None:
             self._report_progress(percentage, message)
+    @property
+    def tools(self) -> list[dict[str, Any]]:
+        """The tools this state may call: name, description, input_schema (JSON Schema)."""
+        return self.toolbox.specs if self.toolbox is not None else []
+
+    async def list_tools(self) -> list[dict[str, Any]]:
+        """Like :attr:`tools`, after asking registered MCP servers for their tools."""
+        return await self.toolbox.list_tools() if self.toolbox is not None else []
+
+    async def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> Any:
+        """Call a tool under the state's Tools block (permissions, limits, sandbox)."""
+        if self.toolbox is None:
+            from asl.language.errors import PERMISSIONS, ASLError
+
+            raise ASLError(PERMISSIONS, f"State '{self.state_name}' has no tools to call")
+        return await self.toolbox.call(name, arguments)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl.language.errors import AGENT_NOT_FOUND, ASLError
+from asl.tools.registry import Tool, ToolRegistry
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class AgentRegistry:
 
     def __init__(self, agents: dict[str, Any] | None = None) -> None:
         self._agents: dict[str, BoundAgent] = {}
+        self.tools = ToolRegistry()  # what agents may call through context.call_tool
         # The bound agent for a name, or None: what a Task calls on its hot path.
         self.find = self._agents.get
         for name, agent in (agents or {}).items():
@@ -69,6 +71,43 @@ class AgentRegistry:
         if not isinstance(name, str) or not name:
             raise TypeError("an agent name must be a non-empty string")
         self._agents[name] = _bind(name, agent)
+        return self
+
+    def register_tool(
+        self, fn: Any, name: str | None = None, description: str | None = None
+    ) -> Tool:
+        """A sync or async function as a tool; its JSON schema comes from its type hints."""
+        return self.tools.register(fn, name, description)
+
+    def register_builtin_tools(self, *names: str) -> AgentRegistry:
+        """read_file, write_file, list_dir, http_fetch, execute_python (or the ones named)."""
+        from asl.tools.builtins import BUILTIN_TOOLS
+
+        for tool in BUILTIN_TOOLS:
+            if not names or tool.name in names:
+                self.tools.add(tool)
+        return self
+
+    def register_mcp_server(
+        self,
+        command: str,
+        args: Any = (),
+        *,
+        env: dict[str, str] | None = None,
+        prefix: str = "",
+        name: str | None = None,
+    ) -> AgentRegistry:
+        """A stdio MCP server whose tools are callable as ``prefix + tool name``."""
+        from asl.tools.mcp import McpServer
+
+        self.tools.add_server(McpServer(command, args, env, prefix, name))
+        return self
+
+    def share_rate_limits(self, redis_url: str, *, lease_seconds: float = 10.0) -> AgentRegistry:
+        """Count tool rate limits in Redis, shared by every process using ``redis_url``."""
+        from asl.tools.redis_limits import RedisRateLimits
+
+        self.tools.rate_limits = RedisRateLimits(redis_url, lease_seconds=lease_seconds)
         return self
 
     def remove(self, name: str) -> AgentRegistry:

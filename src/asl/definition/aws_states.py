@@ -24,6 +24,7 @@ from .languages import report_language_field
 from .locate import join
 from .report import describe, did_you_mean, expect_int, is_int, is_jsonata, unknown_hint
 from .states import StateCheck, SubMachine
+from .tools_block import check_tools_block
 
 # RFC 3339 with AWS's restrictions: an uppercase T, and Z or a numeric offset.
 _TIMESTAMP: Final = re.compile(
@@ -62,6 +63,9 @@ def check_task(check: StateCheck) -> None:
         )
     if check.has("Credentials"):
         check.expect_object("Credentials")
+    if isinstance(check.state.get("Tools"), dict):  # a non-object is reported as a block
+        label = f"The Tools of state '{check.name}'"
+        check_tools_block(check.report, check.state["Tools"], check.at("Tools"), label)
 
 
 def check_pass(check: StateCheck) -> None:

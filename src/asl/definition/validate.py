@@ -33,6 +33,7 @@ from .locate import join
 from .report import Report, describe, did_you_mean, expect_int, unknown_hint
 from .scopes import Machine, check_variables
 from .states import Context, StateFacts, check_state
+from .tools_block import check_tools_block
 from .workflow_events import check_workflow_event_blocks
 
 # A member of a machine's States object: the top level, a branch or a Map processor.
@@ -141,6 +142,10 @@ class _Walk:
         self._check_string_map(
             data, "Imports", 'an import source such as "./templates/validation.asl.json"'
         )
+        if isinstance(data.get("DefaultTools"), dict):
+            check_tools_block(
+                self.report, data["DefaultTools"], "/DefaultTools", "The workflow's DefaultTools"
+            )
         categories = data.get("ToolCategories")
         if isinstance(categories, dict):
             for category, tools in categories.items():

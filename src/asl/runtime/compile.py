@@ -20,6 +20,7 @@ from asl.runtime.states.pass_ import PassState
 from asl.runtime.states.succeed import SucceedState
 from asl.runtime.states.task import TaskState
 from asl.runtime.states.wait import WaitState
+from asl.tools.policy import workflow_tools
 
 SIMPLE_STATES: dict[str, type[State]] = {
     "Pass": PassState,
@@ -54,8 +55,9 @@ def compile_state(name: str, raw: dict[str, Any], language: str = "JSONPath") ->
 
 def compile_machine(raw: dict[str, Any], language: str | None = None) -> StateMachine:
     """A workflow (``language`` from its QueryLanguage) or a Map/Parallel sub-machine."""
-    if language is None:
-        language = language_of(raw, "JSONPath")
+    if language is None:  # the workflow itself: its Tasks see DefaultTools and ToolCategories
+        with workflow_tools(raw):
+            return compile_machine(raw, language_of(raw, "JSONPath"))
     chosen = language
     return StateMachine(
         raw, lambda name, state: attach_blocks(compile_state(name, state, chosen), state)

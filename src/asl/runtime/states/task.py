@@ -29,6 +29,8 @@ from asl.runtime.settings import Setting
 from asl.runtime.states.approval import NESTED_WAIT
 from asl.runtime.states.base import RecoverableState, failure
 from asl.runtime.timeouts import Heartbeat, with_deadlines
+from asl.tools.policy import compile_tools
+from asl.tools.toolbox import ToolBox
 
 agent_logger = logging.getLogger("asl.agent")
 
@@ -51,6 +53,7 @@ class TaskState(RecoverableState):
         self.guard = task_guard(raw, name)  # Guardrails, Cache, Idempotent (asl.runtime.guarded)
         if self.guard is not None:
             self.needs(self.guard.context_mode)
+        self.tools = compile_tools(name, raw.get("Tools"))  # with the workflow's DefaultTools
         # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
         self.callback = self.agent_name.endswith(".waitForTaskToken")
         if self.callback:
@@ -216,6 +219,13 @@ class TaskState(RecoverableState):
                 beat,
                 _emit=emit,
                 _report_progress=report_progress,
+                toolbox=ToolBox(
+                    self.tools,
+                    execution.registry.tools,
+                    execution.registry,
+                    execution.clock,
+                    execution.record,
+                ),
             )
             args = (parameters, agent_context)
         settings = self.settings
