@@ -18,6 +18,7 @@ from asl.runtime.states.pass_ import PassState
 from asl.runtime.states.succeed import SucceedState
 from asl.runtime.states.task import TaskState
 from asl.runtime.states.wait import WaitState
+from asl.runtime.states.workflow import WorkflowState
 
 SIMPLE_STATES: dict[str, type[State]] = {
     "Pass": PassState,
@@ -28,6 +29,7 @@ SIMPLE_STATES: dict[str, type[State]] = {
     "Fail": FailState,
     "Approval": ApprovalState,
     "Checkpoint": CheckpointState,
+    "Workflow": WorkflowState,
 }
 
 
