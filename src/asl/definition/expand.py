@@ -141,6 +141,8 @@ def expand(document: Document) -> Expansion:
         return Expansion(document, document)
     expander = _Expander(document)
     data = expander.document(document)
+    if not expander.issues:  # everything imported is now inline or resolved to a file
+        data = {key: value for key, value in data.items() if key not in ("Imports", "_lock")}
     expanded = Document(
         data=data,
         source=document.source,
@@ -319,8 +321,8 @@ class _Expander:
     ) -> dict[str, Any] | None:
         """The states an Include becomes (by name), or None to leave it for the validator."""
         alias = state.get("Template")
-        if not isinstance(alias, str):
-            return None
+        if not isinstance(alias, str) or not _well_typed(state):
+            return None  # the validator reports the Include's fields as they are
         resolved = self.graph.resolve(document, alias)
         if resolved is None:
             return None
@@ -665,6 +667,15 @@ class _Expander:
         parallel["Next"] = unwrap_name
         origins[join(machine_pointer, "States", unwrap_name)] = (document, at)
         return {name: parallel, unwrap_name: {**unwrap, **ending}}
+
+
+def _well_typed(state: dict[str, Any]) -> bool:
+    """The Include's own fields have the types expanding needs."""
+    expected = (("Parameters", dict), ("Override", dict), ("EntryPoint", str), ("ExitPoint", str))
+    return all(
+        key not in state or (isinstance(state[key], kind) and state[key] != "")
+        for key, kind in expected
+    )
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
