@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextvars
 import copy
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -296,14 +295,14 @@ class _Expander:
             _CHECKING.reset(token)
         if errors:
             first = errors[0]
-            where = f"{first.source or child.source}:{first.line or 0}:{first.column or 0}"
+            where = f"{first.source or workflow_id}:{first.line or 0}:{first.column or 0}"
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             self.problem(
                 document,
                 pointer,
                 "INVALID_WORKFLOW",
                 f"The workflow '{workflow_id}' cannot run: {where}: {first.code} "
-                f"{first.message}{more}; run 'asl validate {_display(location)}'",
+                f"{first.message}{more}",
             )
 
     # -- Include states ------------------------------------------------------------------
@@ -328,7 +327,7 @@ class _Expander:
             return None
         location, template = resolved
         data = template.data
-        label = f"template '{alias}' ({_display(location)})"
+        label = f"template '{alias}' ({document.data['Imports'][alias]})"
         if not isinstance(data.get("States"), dict) or not data["States"]:
             self.problem(
                 document,
@@ -372,7 +371,8 @@ class _Expander:
         if known is None:
 
             def report(code: str, pointer: str, message: str) -> None:
-                self.problem(template, pointer, code, message)
+                on_key = code in ("UNKNOWN_FIELD", "INVALID_PARAMETER")  # a name is wrong
+                self.problem(template, pointer, code, message, key=on_key)
 
             known = check_declarations(template.data.get("Parameters"), report)
             self.declared[location] = known
@@ -435,6 +435,7 @@ class _Expander:
             if parameter in values:
                 continue
             if spec.get("Required") is True:
+                values[parameter] = None  # reported once, here, not at every placeholder
                 has = "Parameters" in state
                 self.problem(
                     document,
@@ -838,10 +839,3 @@ def _free_name(name: str, taken: set[str]) -> str:
     while f"{name}{number}" in taken:
         number += 1
     return f"{name}{number}"
-
-
-def _display(location: str) -> str:
-    if location.startswith(("<", PACKAGE_SCHEME)):
-        return location
-    relative = os.path.relpath(location)
-    return relative if len(relative) < len(location) else location

@@ -131,10 +131,10 @@ def location_of(document: Document) -> str:
 def base_directory(document: Document) -> str:
     """Where the relative imports of ``document`` are resolved."""
     source = document.source
-    if source is None or source.startswith(PACKAGE_SCHEME) or source.startswith("<"):
-        if source is not None and source.startswith(PACKAGE_SCHEME):
-            return source.rsplit("/", 1)[0]
+    if source is None or source.startswith("<"):
         return os.getcwd()
+    if source.startswith(PACKAGE_SCHEME):
+        return source.rsplit("/", 1)[0]
     return os.path.dirname(os.path.abspath(source))
 
 
@@ -157,7 +157,7 @@ def locate_source(source: str, base: str) -> str:
 def load_source(location: str) -> Document:
     """Load a document from a canonical location (a file path or a ``package://`` URL)."""
     if not location.startswith(PACKAGE_SCHEME):
-        return load_file(location)
+        return load_file(_shown(location))  # diagnostics name the file as the user would
     package, _, inner = location[len(PACKAGE_SCHEME) :].partition("/")
     if not package or not inner:
         raise ASLError(
