@@ -20,8 +20,7 @@ def using(directory: Path, source: str, name: str = "main.asl.json") -> Path:
         "Imports": {"step": source},
         "StartAt": "Go",
         "States": {
-            "Go": {"Type": "Include", "Template": "step", "Parameters": {"word": "hi"},
-                   "End": True}
+            "Go": {"Type": "Include", "Template": "step", "Parameters": {"word": "hi"}, "End": True}
         },
     }
     return write(directory, name, document)
@@ -142,10 +141,16 @@ def test_an_import_cycle_is_an_error_naming_the_chain(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, "a.asl.json", template(
-        {"A": {"Type": "Pass", "End": True}}, "A", Imports={"b": "./b.asl.json"}))
-    write(tmp_path, "b.asl.json", template(
-        {"B": {"Type": "Pass", "End": True}}, "B", Imports={"a": "./a.asl.json"}))
+    write(
+        tmp_path,
+        "a.asl.json",
+        template({"A": {"Type": "Pass", "End": True}}, "A", Imports={"b": "./b.asl.json"}),
+    )
+    write(
+        tmp_path,
+        "b.asl.json",
+        template({"B": {"Type": "Pass", "End": True}}, "B", Imports={"a": "./a.asl.json"}),
+    )
     path = using(tmp_path, "./a.asl.json")
 
     assert found(path) == [
@@ -207,8 +212,14 @@ def test_relative_imports_of_a_dict_resolve_from_the_working_directory(
         data={
             "Imports": {"step": "./step.asl.json"},
             "StartAt": "Go",
-            "States": {"Go": {"Type": "Include", "Template": "step",
-                              "Parameters": {"word": "x"}, "End": True}},
+            "States": {
+                "Go": {
+                    "Type": "Include",
+                    "Template": "step",
+                    "Parameters": {"word": "x"},
+                    "End": True,
+                }
+            },
         }
     )
 

@@ -148,8 +148,14 @@ def test_an_include_inside_a_parallel_branch_expands(tmp_path: Path) -> None:
 
 def test_a_template_that_includes_another_template_nests(tmp_path: Path) -> None:
     outer = template(
-        {"Wrap": {"Type": "Include", "Template": "greet", "Parameters": {"greeting": "Hi"},
-                  "End": True}},
+        {
+            "Wrap": {
+                "Type": "Include",
+                "Template": "greet",
+                "Parameters": {"greeting": "Hi"},
+                "End": True,
+            }
+        },
         "Wrap",
         Imports={"greet": "./greet.asl.json"},
     )
@@ -273,8 +279,15 @@ def test_placeholders_and_filters(tmp_path: Path, text: str, value: Any) -> None
     )
     path = main(
         tmp_path,
-        ("I", {"Type": "Include", "Template": "t", "End": True,
-               "Parameters": {"who": "Ada", "count": 2, "flags": {"a": True}}}),
+        (
+            "I",
+            {
+                "Type": "Include",
+                "Template": "t",
+                "End": True,
+                "Parameters": {"who": "Ada", "count": 2, "flags": {"a": True}},
+            },
+        ),
         Imports={"t": "./templates/t.asl.json"},
     )
 
@@ -410,8 +423,13 @@ MODULE = {
 
 def test_a_module_runs_from_entry_point_to_exit_point(tmp_path: Path) -> None:
     write(tmp_path, "modules/review.asl.json", MODULE)
-    state = {"Type": "Include", "Template": "review", "EntryPoint": "Review",
-             "ExitPoint": "Summarize", "End": True}
+    state = {
+        "Type": "Include",
+        "Template": "review",
+        "EntryPoint": "Review",
+        "ExitPoint": "Summarize",
+        "End": True,
+    }
     path = main(tmp_path, ("Check", state), Imports={"review": "./modules/review.asl.json"})
 
     branch = expanded(path)["States"]["Check"]["Branches"][0]
@@ -420,11 +438,16 @@ def test_a_module_runs_from_entry_point_to_exit_point(tmp_path: Path) -> None:
         "StartAt": "Check.Review",
         "States": {
             "Check.Review": {
-                "Type": "Task", "Agent": "Reviewer", "ResultPath": "$.review",
+                "Type": "Task",
+                "Agent": "Reviewer",
+                "ResultPath": "$.review",
                 "Next": "Check.Summarize",
             },
             "Check.Summarize": {
-                "Type": "Task", "Agent": "Summarizer", "ResultPath": "$.summary", "End": True,
+                "Type": "Task",
+                "Agent": "Summarizer",
+                "ResultPath": "$.summary",
+                "End": True,
             },
         },
     }

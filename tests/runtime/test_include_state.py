@@ -98,7 +98,9 @@ def test_a_catch_inside_the_template_routes_within_it(tmp_path: Path) -> None:
 
 
 def test_an_error_the_template_does_not_catch_reaches_the_include_catch(tmp_path: Path) -> None:
-    state = include(Catch=[{"ErrorEquals": ["Broken"], "ResultPath": "$.error", "Next": "Fallback"}])
+    state = include(
+        Catch=[{"ErrorEquals": ["Broken"], "ResultPath": "$.error", "Next": "Fallback"}]
+    )
     del state["End"]
     engine = engine_for(
         tmp_path,

@@ -129,7 +129,10 @@ def test_catch_handles_a_child_failure(tmp_path: Path) -> None:
     )
     result = run_state(tmp_path, state, {"n": -3}, ("Sorry", {"Type": "Pass", "End": True}))
 
-    assert result.output == {"n": -3, "error": {"Error": "Math.Negative", "Cause": "cannot double -3"}}
+    assert result.output == {
+        "n": -3,
+        "error": {"Error": "Math.Negative", "Cause": "cannot double -3"},
+    }
 
 
 def test_retry_runs_a_new_child_execution(tmp_path: Path) -> None:
@@ -139,7 +142,9 @@ def test_retry_runs_a_new_child_execution(tmp_path: Path) -> None:
     )
     result = run_state(tmp_path, state, {"n": -1}, clock=ManualClock())
 
-    started = [e["details"]["executionId"] for e in result.trace if e["type"] == "ChildExecutionStarted"]
+    started = [
+        e["details"]["executionId"] for e in result.trace if e["type"] == "ChildExecutionStarted"
+    ]
     assert started == ["parent-1:Run:2", "parent-1:Run:2:1", "parent-1:Run:2:2"]
     assert result.error == "Math.Negative"
 
@@ -178,7 +183,10 @@ def test_a_workflow_may_run_itself_until_a_choice_stops_it(tmp_path: Path) -> No
             "Again": {
                 "Type": "Workflow",
                 "WorkflowId": "countdown.asl.json",
-                "Input": {"n.$": "States.MathAdd($.n, -1)", "trail.$": "States.ArrayConcat($.trail, States.Array($.n))"},
+                "Input": {
+                    "n.$": "States.MathAdd($.n, -1)",
+                    "trail.$": "States.ArrayConcat($.trail, States.Array($.n))",
+                },
                 "End": True,
             },
             "Stop": {"Type": "Pass", "End": True},

@@ -125,9 +125,9 @@ def _has_type(machine: Any, kinds: tuple[str, ...]) -> bool:
             continue
         if state.get("Type") in kinds:
             return True
-        for branch in state.get("Branches") or ():
-            if _has_type(branch, kinds):
-                return True
+        branches = state.get("Branches")
+        if isinstance(branches, list) and any(_has_type(b, kinds) for b in branches):
+            return True
         for key in _MACHINE_KEYS:
             if _has_type(state.get(key), kinds):
                 return True
@@ -140,7 +140,7 @@ def expand(document: Document) -> Expansion:
         return Expansion(document, document)
     expander = _Expander(document)
     data = expander.document(document)
-    if not expander.issues:  # everything imported is now inline or resolved to a file
+    if _imports_spent(data, expander):  # all imported is now inline or resolved to a file
         data = {key: value for key, value in data.items() if key not in ("Imports", "_lock")}
     expanded = Document(
         data=data,
@@ -152,6 +152,18 @@ def expand(document: Document) -> Expansion:
     return Expansion(document, expanded, expander.diagnostics(), expander.origins)
 
 
+def _imports_spent(data: dict[str, Any], expander: _Expander) -> bool:
+    """Whether the expanded document no longer needs its Imports (so a stored copy runs
+    anywhere): nothing went wrong and no Include is left to report on."""
+    imports = data.get("Imports")
+    return (
+        not expander.issues
+        and isinstance(imports, dict)
+        and all(isinstance(source, str) and source for source in imports.values())
+        and not _has_type(data, ("Include",))
+    )
+
+
 class _Expander:
     def __init__(self, root: Document) -> None:
         self.root = root
@@ -160,7 +172,9 @@ class _Expander:
         self.origins: dict[str, Origin] = {}
         self.declared: dict[str, dict[str, dict[str, Any]]] = {}  # location -> declarations
         for problem in self.graph.problems:
-            self.issues.append((problem.document, problem.pointer, problem.code, problem.message, False))
+            self.issues.append(
+                (problem.document, problem.pointer, problem.code, problem.message, False)
+            )
 
     def problem(
         self, document: Document, pointer: str, code: str, message: str, key: bool = False
@@ -181,7 +195,9 @@ class _Expander:
     def document(self, document: Document) -> dict[str, Any]:
         data = document.data
         language = data.get("QueryLanguage", "JSONPath")
-        expanded, origins = self.machine(document, data, "", language if isinstance(language, str) else "JSONPath")
+        expanded, origins = self.machine(
+            document, data, "", language if isinstance(language, str) else "JSONPath"
+        )
         self.origins.update(origins)
         return expanded
 
@@ -204,7 +220,9 @@ class _Expander:
             own = own if isinstance(own, str) else language
             kind = state.get("Type")
             if kind == "Include":
-                replaced = self.include(document, str(name), state, at, pointer, own, set(states) | set(result), origins)
+                replaced = self.include(
+                    document, str(name), state, at, pointer, own, set(states) | set(result), origins
+                )
                 if replaced is not None:
                     result.update(replaced)
                     changed = True
@@ -221,7 +239,9 @@ class _Expander:
                 new_branches = []
                 for index, branch in enumerate(branches):
                     if isinstance(branch, dict):
-                        sub, sub_origins = self.machine(document, branch, join(at, "Branches", index), own)
+                        sub, sub_origins = self.machine(
+                            document, branch, join(at, "Branches", index), own
+                        )
                         origins.update(sub_origins)
                         new_branches.append(sub)
                     else:
@@ -334,7 +354,7 @@ class _Expander:
                 join(at, "Template"),
                 "INVALID_TEMPLATE",
                 f"State '{name}' includes {label}, which has no states: a template needs a "
-                f"\"States\" object",
+                f'"States" object',
             )
             return None
         declarations = self.declarations(location, template)
@@ -346,7 +366,10 @@ class _Expander:
             def report(code: str, pointer: str, message: str) -> None:
                 place = join(base, *_segments(pointer))
                 self.problem(
-                    document, at, code, f"State '{name}' includes {label}: at {place}: {message}",
+                    document,
+                    at,
+                    code,
+                    f"State '{name}' includes {label}: at {place}: {message}",
                     key=True,
                 )
 
@@ -364,7 +387,9 @@ class _Expander:
         renamed = _rename(machine, prefix)
         origins[branch_at] = (template, "")
         _record_origins(machine, "", branch_at, prefix, template, inner_origins, origins)
-        return self.wrap(document, name, state, at, machine_pointer, language, renamed, taken, origins)
+        return self.wrap(
+            document, name, state, at, machine_pointer, language, renamed, taken, origins
+        )
 
     def declarations(self, location: str, template: Document) -> dict[str, dict[str, Any]]:
         known = self.declared.get(location)
@@ -442,7 +467,7 @@ class _Expander:
                     join(at, "Parameters") if has else at,
                     "MISSING_PARAMETER",
                     f"State '{name}' includes {label}, whose parameter '{parameter}' is "
-                    f"required: add \"{parameter}\" to the Include's Parameters",
+                    f'required: add "{parameter}" to the Include\'s Parameters',
                     key=True,
                 )
             elif "Default" in spec:
@@ -525,7 +550,7 @@ class _Expander:
             raw = states[state_name]
             if not isinstance(raw, dict) or "Next" in raw or raw.get("End") is True:
                 continue
-            if raw.get("Type") in _NO_CONTINUATION:
+            if str(raw.get("Type")) in _NO_CONTINUATION:
                 continue
             if module and index + 1 < len(order):
                 states[state_name] = {**raw, "Next": order[index + 1]}
@@ -777,11 +802,17 @@ def _record_origins(
         origins.setdefault(new_at, inner.get(at, (template, at)))
         if not isinstance(state, dict):
             continue
-        for index, branch in enumerate(state.get("Branches") or ()):
+        branches = state.get("Branches")
+        for index, branch in enumerate(branches if isinstance(branches, list) else ()):
             if isinstance(branch, dict):
                 _record_origins(
-                    branch, join(at, "Branches", index), join(new_at, "Branches", index),
-                    prefix, template, {}, origins,
+                    branch,
+                    join(at, "Branches", index),
+                    join(new_at, "Branches", index),
+                    prefix,
+                    template,
+                    {},
+                    origins,
                 )
         for key in _MACHINE_KEYS:
             if isinstance(state.get(key), dict):
@@ -818,16 +849,18 @@ def _escaped_prefix(prefix: str) -> str:
 
 
 def _segments(pointer: str) -> list[str]:
-    return [
-        part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]
-    ]
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
 
 
 def _under_first(output_path: Any) -> Any:
     """The Include's OutputPath, applied to the template's output inside ``[output]``."""
     if output_path is None:
         return "$[0]"
-    if isinstance(output_path, str) and output_path.startswith("$") and not output_path.startswith("$$"):
+    if (
+        isinstance(output_path, str)
+        and output_path.startswith("$")
+        and not output_path.startswith("$$")
+    ):
         return "$[0]" + output_path[1:]
     return output_path
 

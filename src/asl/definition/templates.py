@@ -233,7 +233,9 @@ def _render(text: str, values: dict[str, Any], problem: Callable[[str, str], Non
     return PLACEHOLDER.sub(replace, text)
 
 
-def _value(match: re.Match[str], values: dict[str, Any], problem: Callable[[str, str], None]) -> Any:
+def _value(
+    match: re.Match[str], values: dict[str, Any], problem: Callable[[str, str], None]
+) -> Any:
     name, filters = match.group(1), match.group(2)
     value = values.get(name, _NO_VALUE)
     if isinstance(value, Dynamic):

@@ -73,10 +73,12 @@ class WorkflowState(RecoverableState):
         try:
             result = await self._run_child(execution, child_input, child_id)
         except ASLError as error:
-            details = failure(error)
+            # The engine's own refusals (depth, a pause) say which state, as AWS words it.
+            failed = located(error, self.name, entered) if error.error == RUNTIME else error
+            details = failure(failed)
             details["executionId"] = child_id
             execution.record("ChildExecutionFailed", self.name, None, details)
-            raise located(error, self.name, entered) if error.error == RUNTIME else error
+            raise failed from None
         execution.add_usage(Usage(result.input_tokens, result.output_tokens, None, result.cost))
         if result.status != "SUCCEEDED":
             failed = ASLError(result.error or "States.Runtime", result.cause or "")
@@ -172,7 +174,12 @@ class _Outcome:
     def of(cls, result: WorkflowResult) -> _Outcome:
         # The result counts input plus output tokens; the split is the child's business.
         return cls(
-            result.status, result.output, result.error, result.cause, result.tokens_used, 0,
+            result.status,
+            result.output,
+            result.error,
+            result.cause,
+            result.tokens_used,
+            0,
             result.cost,
         )
 
