@@ -545,3 +545,29 @@ def test_a_problem_inside_a_template_has_the_template_file_line_and_column(
             "Parallel state 'I': add a state named 'Gone' or fix the name",
         ),
     ]
+
+
+def test_a_jsonata_template_keeps_its_language_in_a_jsonpath_workflow(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "templates/t.asl.json",
+        template(
+            {"S": {"Type": "Pass", "Output": "{% $states.input.x * {{n}} %}", "End": True}},
+            "S",
+            QueryLanguage="JSONata",
+        ),
+    )
+    path = main(
+        tmp_path,
+        ("I", {"Type": "Include", "Template": "t", "Parameters": {"n": 3}, "End": True}),
+        Imports={"t": "./templates/t.asl.json"},
+    )
+
+    state = expanded(path)["States"]["I"]["Branches"][0]["States"]["I.S"]
+
+    assert state == {
+        "Type": "Pass",
+        "Output": "{% $states.input.x * 3 %}",
+        "End": True,
+        "QueryLanguage": "JSONata",
+    }

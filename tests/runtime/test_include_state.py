@@ -147,3 +147,41 @@ def test_assign_on_an_include_reads_the_template_output(tmp_path: Path) -> None:
     result = engine.run({"data": {"name": "Ada"}})
 
     assert result.output == {"seen": True}
+
+
+def test_a_jsonata_workflow_includes_and_runs_a_child(tmp_path: Path) -> None:
+    times = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "S",
+        "States": {"S": {"Type": "Pass", "Output": "{% $states.input.x * {{n}} %}", "End": True}},
+    }
+    plus_one = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Output": "{% $states.input.x + 1 %}", "End": True}},
+    }
+    main = {
+        "QueryLanguage": "JSONata",
+        "Imports": {"times": "./times.asl.json", "plus": "./plus.asl.json"},
+        "StartAt": "Triple",
+        "States": {
+            "Triple": {
+                "Type": "Include",
+                "Template": "times",
+                "Parameters": {"n": 3},
+                "Next": "AddOne",
+            },
+            "AddOne": {
+                "Type": "Workflow",
+                "WorkflowId": "plus",
+                "Input": {"x": "{% $states.input %}"},
+                "End": True,
+            },
+        },
+    }
+    for name, document in (("times", times), ("plus", plus_one), ("main", main)):
+        (tmp_path / f"{name}.asl.json").write_text(json.dumps(document), encoding="utf-8")
+
+    result = WorkflowEngine.from_file(tmp_path / "main.asl.json").run({"x": 2})
+
+    assert (result.status, result.output) == ("SUCCEEDED", 7)

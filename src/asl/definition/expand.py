@@ -385,6 +385,8 @@ class _Expander:
         prefix = f"{name}."
         branch_at = join(at, "Branches", 0)
         renamed = _rename(machine, prefix)
+        if inner_language != language:  # the template's language goes with its states
+            _set_language(renamed, inner_language)
         origins[branch_at] = (template, "")
         _record_origins(machine, "", branch_at, prefix, template, inner_origins, origins)
         return self.wrap(
@@ -779,6 +781,24 @@ def _rename(machine: dict[str, Any], prefix: str) -> dict[str, Any]:
                 new[key] = _rename(new[key], prefix)
         renamed[prefix + name] = new
     return {**machine, "StartAt": local(machine.get("StartAt")), "States": renamed}
+
+
+def _set_language(machine: dict[str, Any], language: str) -> None:
+    """Give every state of a machine (nested ones too) an explicit QueryLanguage."""
+    states = machine.get("States")
+    if not isinstance(states, dict):
+        return
+    for state in states.values():
+        if not isinstance(state, dict):
+            continue
+        state.setdefault("QueryLanguage", language)
+        branches = state.get("Branches")
+        for branch in branches if isinstance(branches, list) else ():
+            if isinstance(branch, dict):
+                _set_language(branch, language)
+        for key in _MACHINE_KEYS:
+            if isinstance(state.get(key), dict):
+                _set_language(state[key], language)
 
 
 def _record_origins(

@@ -44,7 +44,7 @@ FILTERS: Final = ("default", "upper", "lower", "json")
 PLACEHOLDER: Final = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*((?:\|[^{}]*)?)\}\}")
 # Fields whose object value is a payload template (keys ending in ".$" are paths).
 PAYLOAD_FIELDS: Final = frozenset(
-    {"Parameters", "ResultSelector", "ItemSelector", "Input", "Result"}
+    {"Parameters", "ResultSelector", "ItemSelector", "Input"}
 )
 
 Problem = Callable[[str, str, str], None]
