@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ def validator(parameters: dict[str, Any]) -> Any:
     return {"schema": parameters["schema"], "strict": parameters["strict"]}
 
 
-def engine_for(tmp_path: Path, include: dict[str, Any], *more: tuple[str, Any]) -> WorkflowEngine:
+def engine_for(
+    tmp_path: Path, include: dict[str, Any], *more: tuple[str, Any], **options: Any
+) -> WorkflowEngine:
     (tmp_path / "validate.asl.json").write_text(json.dumps(VALIDATE), encoding="utf-8")
     document = {
         "Imports": {"validation": "./validate.asl.json"},
@@ -49,7 +52,7 @@ def engine_for(tmp_path: Path, include: dict[str, Any], *more: tuple[str, Any]) 
     }
     path = tmp_path / "main.asl.json"
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    return WorkflowEngine.from_file(path, AgentRegistry({"Validator": validator}))
+    return WorkflowEngine.from_file(path, AgentRegistry({"Validator": validator}), **options)
 
 
 def include(**fields: Any) -> dict[str, Any]:
@@ -185,3 +188,30 @@ def test_a_jsonata_workflow_includes_and_runs_a_child(tmp_path: Path) -> None:
     result = WorkflowEngine.from_file(tmp_path / "main.asl.json").run({"x": 2})
 
     assert (result.status, result.output) == ("SUCCEEDED", 7)
+
+
+def test_a_paused_execution_resumes_without_the_template_files(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    state = {k: v for k, v in include(ResultPath="$.validation").items() if k != "End"}
+    approve = {"Type": "Approval", "Prompt": "ok?", "ResultPath": "$.ok", "End": True}
+    engine = engine_for(tmp_path, {**state, "Next": "Approve"}, ("Approve", approve), store=url)
+
+    paused = engine.run({"data": {"name": "Ada"}}, execution_id="run-7")
+    (tmp_path / "validate.asl.json").unlink()  # the stored definition is the expanded one
+    monkeypatch.chdir(tmp_path.parent)
+
+    async def resume() -> WorkflowResult:
+        later = await WorkflowEngine.afrom_store(
+            "run-7", AgentRegistry({"Validator": validator}), store=url
+        )
+        return await later.aresume("run-7", {"approval": "approve"})
+
+    result = asyncio.run(resume())
+
+    assert paused.status == "PAUSED"
+    assert (result.status, result.output["validation"]) == (
+        "SUCCEEDED",
+        {"valid": True, "checked": {"schema": "user", "strict": True}},
+    )
