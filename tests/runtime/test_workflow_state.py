@@ -260,7 +260,9 @@ def test_a_bad_timeout_is_a_validation_error(
         "StartAt": "Run",
         "States": {"Run": workflow(End=True, **{field: value})},
     }
-    engine = WorkflowEngine.from_file(write(tmp_path, "parent.asl.json", document))
+    engine = WorkflowEngine.from_file(
+        write(tmp_path, "parent.asl.json", document), AgentRegistry({"Doubler": doubler})
+    )
 
     assert [(d.code, d.pointer) for d in engine.diagnostics()] == [(code, "/States/Run/Timeout")]
 
@@ -272,11 +274,36 @@ def test_input_and_parameters_together_are_a_validation_error(tmp_path: Path) ->
         "StartAt": "Run",
         "States": {"Run": workflow(End=True, Parameters={"a": 1})},
     }
-    engine = WorkflowEngine.from_file(write(tmp_path, "parent.asl.json", document))
+    engine = WorkflowEngine.from_file(
+        write(tmp_path, "parent.asl.json", document), AgentRegistry({"Doubler": doubler})
+    )
 
     assert [(d.code, d.message) for d in engine.diagnostics()] == [
         (
             "CONFLICTING_FIELDS",
             "Workflow state 'Run' has both 'Input' and 'Parameters': keep one of them",
+        )
+    ]
+
+
+def test_an_unregistered_agent_of_the_child_is_reported_by_validate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "child.asl.json", CHILD)
+    document = {
+        "Imports": {"child": "./child.asl.json"},
+        "StartAt": "Run",
+        "States": {"Run": workflow(End=True)},
+    }
+    engine = WorkflowEngine.from_file(write(tmp_path, "parent.asl.json", document))
+
+    assert [(d.code, d.pointer, d.message) for d in engine.diagnostics()] == [
+        (
+            "INVALID_WORKFLOW",
+            "/States/Run/WorkflowId",
+            "The workflow 'child' cannot run: child.asl.json:6:16: UNKNOWN_AGENT State "
+            "'Double' names the agent 'Doubler', which is not registered: register it or fix "
+            "the name",
         )
     ]

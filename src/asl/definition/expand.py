@@ -24,7 +24,7 @@ template are moved back to the template file's line and column through
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -136,11 +136,14 @@ def _has_type(machine: Any, kinds: tuple[str, ...]) -> bool:
     return False
 
 
-def expand(document: Document) -> Expansion:
-    """The document with its Includes expanded and its WorkflowIds resolved."""
+def expand(document: Document, agents: Collection[str] | None = None) -> Expansion:
+    """The document with its Includes expanded and its WorkflowIds resolved.
+
+    ``agents``, when given, are the registered names child workflows are checked against.
+    """
     if not uses_composition(document.data):
         return Expansion(document, document)
-    expander = _Expander(document)
+    expander = _Expander(document, agents)
     data = expander.document(document)
     if _imports_spent(data, expander):  # all imported is now inline or resolved to a file
         data = {key: value for key, value in data.items() if key not in ("Imports", "_lock")}
@@ -167,8 +170,9 @@ def _imports_spent(data: dict[str, Any], expander: _Expander) -> bool:
 
 
 class _Expander(IncludeSteps):
-    def __init__(self, root: Document) -> None:
+    def __init__(self, root: Document, agents: Collection[str] | None) -> None:
         self.root = root
+        self.agents = agents
         self.graph = ImportGraph.build(root)
         self.issues: list[tuple[Document, str, str, str, bool]] = []
         self.origins: dict[str, Origin] = {}
@@ -312,12 +316,13 @@ class _Expander(IncludeSteps):
 
         token = _CHECKING.set(checking | {location_of(self.root), location})
         try:
-            errors = [d for d in validate(child, None) if d.severity == "error"]
+            errors = [d for d in validate(child, self.agents) if d.severity == "error"]
         finally:
             _CHECKING.reset(token)
         if errors:
             first = errors[0]
-            where = f"{first.source or workflow_id}:{first.line or 0}:{first.column or 0}"
+            place = first.source or child.source or workflow_id
+            where = f"{place}:{first.line or 0}:{first.column or 0}"
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             self.problem(
                 document,

@@ -59,7 +59,7 @@ def validate(document: Document, agents: Collection[str] | None = None) -> list[
     known_agents = None if agents is None else frozenset(a for a in agents if isinstance(a, str))
     expansion = Expansion(document, document)
     try:
-        expansion = expand(document)  # Imports and Include states (composition)
+        expansion = expand(document, known_agents)  # Imports and Include states (composition)
         _Walk(expansion.document, known_agents, report).run()
     except RecursionError:
         report.error(
