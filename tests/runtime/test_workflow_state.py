@@ -307,3 +307,35 @@ def test_an_unregistered_agent_of_the_child_is_reported_by_validate(
             "the name",
         )
     ]
+
+
+def test_a_child_that_finished_before_a_crash_is_not_run_again(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+
+    async def finished_child() -> None:  # what a crash right after the child left behind
+        async with await open_store(url) as store:
+            await store.create_execution("parent-1:Run:2", "hash", {"value": 5}, "Double")
+            await store.finish_execution("parent-1:Run:2", "SUCCEEDED", output=99)
+
+    asyncio.run(finished_child())
+    calls: list[Any] = []
+
+    def counting(parameters: dict[str, Any]) -> Any:
+        calls.append(parameters)
+        return 0
+
+    write(tmp_path, "child.asl.json", CHILD)
+    document = {
+        "Imports": {"child": "./child.asl.json"},
+        "StartAt": "Run",
+        "States": {"Run": workflow(End=True)},
+    }
+    engine = WorkflowEngine.from_file(
+        write(tmp_path, "parent.asl.json", document),
+        AgentRegistry({"Doubler": counting}),
+        store=url,
+    )
+
+    result = engine.run({"n": 5}, execution_id="parent-1")
+
+    assert (result.output, calls) == (99, [])
