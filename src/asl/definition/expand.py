@@ -170,6 +170,8 @@ def _imports_spent(data: dict[str, Any], expander: _Expander) -> bool:
 
 
 class _Expander(IncludeSteps):
+    """One expansion: the import graph, the problems met, the origins of expanded states."""
+
     def __init__(self, root: Document, agents: Collection[str] | None) -> None:
         self.root = root
         self.agents = agents

@@ -43,9 +43,7 @@ FILTERS: Final = ("default", "upper", "lower", "json")
 # {{ name | filter | filter: 'argument' }}; a name starts with a letter or "_".
 PLACEHOLDER: Final = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*((?:\|[^{}]*)?)\}\}")
 # Fields whose object value is a payload template (keys ending in ".$" are paths).
-PAYLOAD_FIELDS: Final = frozenset(
-    {"Parameters", "ResultSelector", "ItemSelector", "Input"}
-)
+PAYLOAD_FIELDS: Final = frozenset({"Parameters", "ResultSelector", "ItemSelector", "Input"})
 
 Problem = Callable[[str, str, str], None]
 """Report a problem: (code, pointer inside the template or the Include, message)."""
