@@ -251,12 +251,13 @@ def _position_in_cause(file: str, cause: str) -> tuple[int | None, int | None, s
 def diagnostic_line(file: str, d: Diagnostic) -> str:
     """``FILE:LINE:COL: CODE message``, the shape editors and CI annotators parse."""
     label = "" if d.severity == "error" else f"{d.severity}: "
+    file = d.source or file  # a problem inside an imported template names the template
     return f"{file}:{d.line or 0}:{d.column or 0}: {label}{d.code} {d.message}"
 
 
 def diagnostic_dict(file: str, d: Diagnostic) -> dict[str, Any]:
     return {
-        "file": file,
+        "file": d.source or file,
         "line": d.line,
         "column": d.column,
         "severity": d.severity,
@@ -313,14 +314,31 @@ def main() -> None:
     type=AgentsSpec(),
     help="Also check that every agent a Task names is registered (see 'asl run --help').",
 )
-def validate(files: tuple[str, ...], output_format: str, registry: AgentRegistry | None) -> None:
+@click.option(
+    "--expanded",
+    is_flag=True,
+    help="Print the document with its Imports and Include states expanded (one FILE).",
+)
+def validate(
+    files: tuple[str, ...], output_format: str, registry: AgentRegistry | None, expanded: bool
+) -> None:
     """Check workflow FILES without running them.
 
     Prints one line per error on stdout, FILE:LINE:COL: CODE message, and exits 1
     if there is any; warnings go to stderr and do not change the exit code.
+    With --expanded, a valid FILE is printed as the engine runs it, as JSON.
     """
+    if expanded and len(files) != 1:
+        raise click.UsageError("--expanded prints one document: give exactly one FILE.")
     found = [(file, d) for file in files for d in collect_diagnostics(file, registry)]
     has_errors = any(d.severity == "error" for _, d in found)
+    if expanded and not has_errors:
+        from asl.cli_composition import expanded_document
+
+        for file, d in found:
+            click.echo(diagnostic_line(file, d), err=True)
+        click.echo(expanded_document(files[0]), nl=False)
+        return
     if output_format == "json":
         document = json_document([diagnostic_dict(file, d) for file, d in found])
         if has_errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from .support import PASS_END, problems, problems_of_dict, workflow
 
 _PROCESSOR = {"StartAt": "I", "States": {"I": PASS_END}}
+# A real template file: Imports are loaded when a document is validated.
+_TEMPLATE = str(Path(__file__).parent / "composition" / "pass.asl.json")
 _BASES: dict[str, dict[str, Any]] = {
     "Task": {"Type": "Task", "Agent": "A", "End": True},
     "Wait": {"Type": "Wait", "Seconds": 1, "End": True},
@@ -693,10 +696,11 @@ _WRONG_VALUES = [
     (
         "Workflow",
         "Timeout",
-        1,
-        "INVALID_TYPE",
+        "soon",
+        "INVALID_VALUE",
         "/States/S/Timeout",
-        "'Timeout' of state 'S' must be a non-empty string, got the number 1",
+        "'Timeout' of state 'S' must be a duration such as \"30s\", \"5m\", \"2h\" or "
+        '"1d", or a number of seconds, got the string "soon"',
     ),
 ]
 
@@ -712,7 +716,7 @@ def test_a_wrong_value_in_a_field_is_one_exact_error(
     state = {**_BASES[kind], field: value}
     if kind == "Wait" and field != "Seconds":
         state.pop("Seconds", None)
-    document = workflow(("S", state), Imports={"t": "./t.json"})
+    document = workflow(("S", state), Imports={"t": _TEMPLATE, "w": _TEMPLATE})
 
     assert problems_of_dict(document) == [("error", code, pointer, None, None, message)]
 

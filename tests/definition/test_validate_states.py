@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,10 @@ import pytest
 from .support import PASS_END, problems, problems_of_dict, workflow
 
 _PROCESSOR: dict[str, Any] = {"StartAt": "I", "States": {"I": PASS_END}}
+
+
+# A real template file: Imports are loaded when a document is validated.
+_TEMPLATE = str(Path(__file__).parent / "composition" / "pass.asl.json")
 
 
 def only(state: dict[str, Any], agents: list[str] | None = None) -> list[Any]:
@@ -798,7 +803,7 @@ def test_an_include_uses_an_imported_template() -> None:
         "Parameters": {"strict": True},
         "End": True,
     }
-    document = workflow(("S", state), Imports={"validation": "./validation.asl.json"})
+    document = workflow(("S", state), Imports={"validation": _TEMPLATE})
 
     assert problems_of_dict(document) == []
 
@@ -819,7 +824,7 @@ def test_an_include_without_imports_is_reported() -> None:
 
 def test_a_misspelt_template_gets_a_suggestion() -> None:
     state = {"Type": "Include", "Template": "validaton", "End": True}
-    document = workflow(("S", state), Imports={"validation": "./validation.asl.json"})
+    document = workflow(("S", state), Imports={"validation": _TEMPLATE})
 
     assert problems_of_dict(document) == [
         (
@@ -872,6 +877,6 @@ def test_a_workflow_state_needs_an_id_and_a_valid_input() -> None:
 
 
 def test_a_workflow_state_is_valid() -> None:
-    state = {"Type": "Workflow", "WorkflowId": "sub", "Input": {"a.$": "$.x"}, "End": True}
+    state = {"Type": "Workflow", "WorkflowId": _TEMPLATE, "Input": {"a.$": "$.x"}, "End": True}
 
     assert only(state) == []

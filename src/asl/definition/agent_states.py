@@ -4,14 +4,17 @@ Include and Workflow (their required fields as the ASL specification and schema 
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from .choices import check_choices, check_default
 from .debate import check_debate_blocks
-from .report import describe, did_you_mean
+from .report import describe, did_you_mean, is_number
 from .states import StateCheck
 
 _ON_TIMEOUT: Final = ("AutoReject", "AutoApprove", "Escalate", "Fail")
+# A Workflow state's Timeout: what the runtime's parse_duration reads.
+_DURATION: Final = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:ms|s|m|h|d|w)?\s*$")
 
 
 def check_approval(check: StateCheck) -> None:
@@ -151,8 +154,22 @@ def check_workflow(check: StateCheck) -> None:
         check.expect_str("WorkflowId")
     if not check.jsonata:
         check.template("Input")
-    if check.has("Timeout"):
-        check.expect_str("Timeout")
+    check.exclusive("Input", "Arguments" if check.jsonata else "Parameters")
+    timeout = check.state.get("Timeout")
+    if check.has("Timeout") and not (
+        _positive_duration(timeout) or (is_number(timeout) and timeout > 0)
+    ):
+        check.report.error(
+            "INVALID_VALUE",
+            check.at("Timeout"),
+            f"{check.label('Timeout')} must be a duration such as \"30s\", \"5m\", \"2h\" "
+            f"or \"1d\", or a number of seconds, got {describe(timeout)}",
+        )
+
+
+def _positive_duration(value: object) -> bool:
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    return match is not None and float(match.group(1)) > 0
 
 
 def _string_list(check: StateCheck, name: str, what: str) -> bool:

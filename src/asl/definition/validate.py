@@ -20,6 +20,7 @@ from typing import Any
 
 from asl.language.errors import Diagnostic
 
+from .expand import Expansion, expand
 from .fields import (
     AGENT_TOP_LEVEL_FIELDS,
     JSONATA,
@@ -58,8 +59,10 @@ def validate(document: Document, agents: Collection[str] | None = None) -> list[
     """Every error and warning of ``document``; ``agents=None`` skips the agent-name check."""
     report = Report()
     known_agents = None if agents is None else frozenset(a for a in agents if isinstance(a, str))
+    expansion = Expansion(document, document)
     try:
-        _Walk(document, known_agents, report).run()
+        expansion = expand(document, known_agents)  # Imports and Include states (composition)
+        _Walk(expansion.document, known_agents, report).run()
     except RecursionError:
         report.error(
             "INVALID_DOCUMENT",
@@ -67,6 +70,8 @@ def validate(document: Document, agents: Collection[str] | None = None) -> list[
             "The document is nested too deeply to validate; "
             "flatten its Map and Parallel states or its payload templates",
         )
+    if expansion.changed:
+        return expansion.diagnostics(report.issues)
     return report.diagnostics(document)
 
 

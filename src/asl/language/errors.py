@@ -93,6 +93,8 @@ class Diagnostic:
     ``pointer`` is an RFC 6901 JSON Pointer (``/States/Fetch/Next``); ``line`` and
     ``column`` are 1-based and None when the document did not come from text.
     ``severity`` is ``"error"`` or ``"warning"``; warnings do not make a document invalid.
+    ``source`` names the file the problem is in when it is not the validated document
+    itself (an imported template); the pointer, line and column are then that file's.
     """
 
     code: str
@@ -101,6 +103,7 @@ class Diagnostic:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+    source: str | None = None
 
 
 class ValidationError(ASLError):
@@ -111,6 +114,7 @@ class ValidationError(ASLError):
         self.source = source
         where = source or "<document>"
         lines = [
-            f"{where}:{d.line or 0}:{d.column or 0}: {d.code} {d.message}" for d in errors
+            f"{d.source or where}:{d.line or 0}:{d.column or 0}: {d.code} {d.message}"
+            for d in errors
         ]
         super().__init__("States.ValidationError", "\n".join(lines))

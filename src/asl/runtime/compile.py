@@ -20,6 +20,7 @@ from asl.runtime.states.pass_ import PassState
 from asl.runtime.states.succeed import SucceedState
 from asl.runtime.states.task import TaskState
 from asl.runtime.states.wait import WaitState
+from asl.runtime.states.workflow import WorkflowState
 from asl.tools.policy import workflow_tools
 
 SIMPLE_STATES: dict[str, type[State]] = {
@@ -32,6 +33,7 @@ SIMPLE_STATES: dict[str, type[State]] = {
     "Approval": ApprovalState,
     "Checkpoint": CheckpointState,
     "Debate": DebateState,
+    "Workflow": WorkflowState,
 }
 
 

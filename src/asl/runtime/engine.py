@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asl.agents.registry import AgentRegistry
+from asl.definition.expand import expand
 from asl.definition.load import Document, load_dict, load_file, load_text
 from asl.definition.validate import validate
 from asl.language.errors import TIMEOUT, ASLError, Diagnostic, ValidationError
@@ -90,6 +91,7 @@ class WorkflowEngine(Resumable, Observable):
         self._on_enter: list[StateEnterHook] = []
         self._on_exit: list[StateExitHook] = []
         self._machine: StateMachine | None = None
+        self._expanded: dict[str, Any] | None = None
         self._store_option = store
         self._store: Store | None = store if isinstance(store, Store) else None
         self.approval_handler = approval_handler
@@ -121,7 +123,10 @@ class WorkflowEngine(Resumable, Observable):
 
     @property
     def definition(self) -> dict[str, Any]:
-        return self.document.data
+        """The document as it runs: Includes expanded, WorkflowIds resolved (composition)."""
+        if self._expanded is None:
+            self._expanded = expand(self.document).document.data
+        return self._expanded
 
     def register_agent(self, name: str, agent: Any) -> WorkflowEngine:
         self.registry.register(name, agent)
@@ -156,7 +161,7 @@ class WorkflowEngine(Resumable, Observable):
             if errors:
                 raise ValidationError(errors, self.document.source)
             try:
-                self._machine = compile_machine(self.document.data)
+                self._machine = compile_machine(self.definition)
             except (KeyError, TypeError, ValueError, AttributeError) as bug:
                 # Validation should have rejected what cannot compile; say so, not a traceback.
                 logger.exception("a document that validated failed to compile")
@@ -180,11 +185,21 @@ class WorkflowEngine(Resumable, Observable):
             )
         return asyncio.run(self.arun(input, execution_id=execution_id))
 
-    async def arun(self, input: Any = None, *, execution_id: str | None = None) -> WorkflowResult:
+    async def arun(
+        self,
+        input: Any = None,
+        *,
+        execution_id: str | None = None,
+        parent: dict[str, Any] | None = None,
+    ) -> WorkflowResult:
+        """Run to the end; ``parent`` (a Workflow state's child) goes into ExecutionStarted."""
         machine = self._compiled()
         execution_input = {} if input is None else input
         execution = self._execution(execution_id or str(uuid.uuid4()), execution_input)
-        execution.record("ExecutionStarted", None, "input", execution_input)
+        if parent is None:
+            execution.record("ExecutionStarted", None, "input", execution_input)
+        else:
+            execution.record("ExecutionStarted", None, None, {"input": execution_input, **parent})
         journal = await self._start_journal(machine, execution) if self.durable else None
         return await self._execute(machine, execution, execution_input, None, 0, journal=journal)
 
