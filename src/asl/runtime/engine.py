@@ -287,6 +287,7 @@ class WorkflowEngine(Resumable):
         scope = Scope(execution, variables=variables)
         execution.top_variables = scope.variables
         Concurrency.active += 1
+        renewing = asyncio.ensure_future(journal.keep_leased()) if journal is not None else None
         try:
             check_input(execution.input, self.payload_limit)
             commit = journal.commit if journal is not None else None
@@ -310,6 +311,8 @@ class WorkflowEngine(Resumable):
             execution.record("ExecutionFailed", None, None, {"error": error, "cause": cause})
         finally:
             Concurrency.active -= 1
+            if renewing is not None:
+                renewing.cancel()
         if paused is not None:
             await save_pause(
                 await self.store(),

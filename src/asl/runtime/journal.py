@@ -12,6 +12,8 @@ event id and so the same idempotency key in its ``AgentContext``.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 import time
@@ -24,6 +26,8 @@ from asl.runtime.history import materialize
 from asl.store import Store, Transition
 
 DEFAULT_LEASE_SECONDS = 30.0
+
+logger = logging.getLogger("asl.engine")
 
 
 def new_owner() -> str:
@@ -77,3 +81,17 @@ class Journal:
                     f"Execution '{execution.id}' lost its lease to another process; stopping",
                 )
             self.renewed = time.monotonic()
+
+    async def keep_leased(self) -> None:
+        """Renew the lease every third of its length while the run lasts.
+
+        A state longer than the lease (a slow agent, a Wait) would otherwise lose it,
+        and another process would take over an execution that is alive. Cancelled
+        when the run ends.
+        """
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            if await self.store.renew(self.execution.id, self.owner, self.lease_seconds):
+                self.renewed = time.monotonic()
+            else:
+                logger.warning("execution %s lost its lease", self.execution.id)
