@@ -537,8 +537,8 @@ def outcome(result: WorkflowResult) -> str:
 
 # resume, approve, reject and executions live in cli_store and add themselves to ``main``;
 # imported last because they use what this module defines above.
+import asl.cli_service  # noqa: E402
 import asl.cli_store  # noqa: E402, F401
-import asl.cli_service  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`
     # Under -m this file runs as __main__, a copy the commands above were not added to.

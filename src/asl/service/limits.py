@@ -3,9 +3,10 @@
 The body cap is plain ASGI middleware, so an oversized body is refused before any
 of it is parsed: by its ``Content-Length`` at once, or, for a chunked body, as soon
 as the bytes read pass the cap (nothing above the cap is ever held in memory).
-The rate limit is a token bucket per API key in each instance (``rate_limit_per_second`` refill, ``rate_limit_burst`` capacity):
-with N instances behind a load balancer a key gets at most N times the rate, which
-the production guide says how to size.
+The rate limit is a token bucket per API key in each instance
+(``rate_limit_per_second`` refill, ``rate_limit_burst`` capacity): with N
+instances behind a load balancer a key gets at most N times the rate, which the
+production guide says how to size.
 """
 
 from __future__ import annotations
