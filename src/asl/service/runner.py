@@ -107,6 +107,7 @@ class Runner:
         if ids is not None and "trace" not in about:
             await self.store.merge_memory(EXECUTIONS, execution_id, {"trace": dict(ids)})
         with use_span(span, end_on_exit=True):
+            logger.info("execution run started", extra={"workflow": workflow})
             try:
                 result = await engine.aresume(execution_id, decision)
             except StoreConflictError:

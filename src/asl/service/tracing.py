@@ -11,7 +11,8 @@ Spans:
 - ``<state>``: one per state the run passed through, built from the execution's
   history after the run (exact timestamps, no hook on the hot path), with
   ``asl.state.name`` and ``asl.state.type``.
-- ``invoke_agent <agent>``: around each agent call, with ``gen_ai.agent.name``,
+- ``invoke_agent <agent>``: around each agent call (a synchronous agent runs on a
+  thread, so it never blocks the event loop), with ``gen_ai.agent.name``,
   ``gen_ai.request.model``, ``gen_ai.usage.input_tokens``/``output_tokens`` and
   ``asl.cost`` when the agent reported usage.
 
@@ -20,6 +21,7 @@ Payloads are never put on spans, so nothing secret reaches the trace backend.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -133,8 +135,13 @@ def traced_registry(registry: AgentRegistry) -> AgentRegistry:
 
 
 def _traced_agent(name: str, registry: AgentRegistry) -> Callable[..., Any]:
-    """A wrapper taking ``*args``: the engine then passes the context, which is forwarded
-    only to an agent that takes one, so the wrapped agent sees the same call as before."""
+    """A coroutine taking ``*args``: the engine then passes the context, which is forwarded
+    only to an agent that takes one, so the wrapped agent sees the same call as before.
+
+    A synchronous agent runs on a thread: a service process runs many executions on
+    one event loop, and one blocking agent must not stall the others (nor the lease
+    renewals that tell the cluster this process is alive).
+    """
     bound = registry.bound(name)
     call = bound.call
     arity = 2 if bound.wants_context else 1
@@ -156,14 +163,14 @@ def _traced_agent(name: str, registry: AgentRegistry) -> Callable[..., Any]:
 
         return run_async
 
-    def run_sync(*args: Any) -> Any:
+    async def run_in_thread(*args: Any) -> Any:
         span = start()
         with trace.use_span(span, end_on_exit=True, record_exception=False):
-            result = call(*args[:arity])
+            result = await asyncio.to_thread(call, *args[:arity])
             _usage(span, result)
             return result
 
-    return run_sync
+    return run_in_thread
 
 
 def _usage(span: trace.Span, result: Any) -> None:
