@@ -120,7 +120,7 @@ def service_env(**settings: Any) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASL_")}
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
     env["ASL_AGENTS"] = "tests.service.agents"
-    env["ASL_LOG_LEVEL"] = "INFO"
+    env["ASL_LOG_LEVEL"] = "DEBUG"
     for name, value in settings.items():
         env["ASL_" + name.upper()] = str(value)
     return env

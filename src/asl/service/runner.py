@@ -107,7 +107,7 @@ class Runner:
         if ids is not None and "trace" not in about:
             await self.store.merge_memory(EXECUTIONS, execution_id, {"trace": dict(ids)})
         with use_span(span, end_on_exit=True):
-            logger.info("execution run started", extra={"workflow": workflow})
+            logger.debug("execution run started", extra={"workflow": workflow})
             try:
                 result = await engine.aresume(execution_id, decision)
             except StoreConflictError:
@@ -117,7 +117,7 @@ class Runner:
             tracing.finish_run_span(span, result, history)
         if result.trace:  # an answer from the store (it had ended) is not a run
             observe_run(workflow, result, history, record.tokens, record.cost)
-            logger.info(
+            logger.debug(
                 "execution run ended",
                 extra={"status": result.status, "workflow": workflow},
             )

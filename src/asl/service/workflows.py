@@ -20,6 +20,7 @@ from asl.runtime.durable import DEFINITIONS, definition_hash
 from asl.store import Store
 
 WORKFLOWS = "asl.service.workflows"
+CACHE_LIMIT = 10_000
 INDEX = "_index"
 """The key, in :data:`WORKFLOWS`, of ``{name: latest version}`` (names cannot start with _)."""
 
@@ -59,17 +60,29 @@ async def register(
     return record, True
 
 
+# Versions and documents never change once stored, so each process keeps what it read
+# (per store object: a process may open several).
+_versions: dict[tuple[int, str, int], WorkflowVersion] = {}
+_documents: dict[tuple[int, str], dict[str, Any]] = {}
+
+
 async def get_version(store: Store, name: str, version: int) -> WorkflowVersion | None:
+    known = _versions.get((id(store), name, version))
+    if known is not None:
+        return known
     entry = await store.get_memory(WORKFLOWS, _key(name, version))
     if entry is None or not isinstance(entry.value, dict):
         return None
     value = entry.value
-    return WorkflowVersion(
+    found = WorkflowVersion(
         name,
         version,
         str(value["definitionHash"]),
         float(value["createdAt"]),  # type: ignore[arg-type]
     )
+    if len(_versions) < CACHE_LIMIT:
+        _versions[(id(store), name, version)] = found
+    return found
 
 
 async def latest_version(store: Store, name: str) -> WorkflowVersion | None:
@@ -93,8 +106,16 @@ async def list_workflows(store: Store) -> dict[str, int]:
 
 
 async def load_document(store: Store, digest: str) -> dict[str, Any] | None:
+    """The document with this content hash (callers must not change it: it is shared)."""
+    known = _documents.get((id(store), digest))
+    if known is not None:
+        return known
     entry = await store.get_memory(DEFINITIONS, digest)
-    return entry.value if entry is not None and isinstance(entry.value, dict) else None
+    if entry is None or not isinstance(entry.value, dict):
+        return None
+    if len(_documents) < CACHE_LIMIT:
+        _documents[(id(store), digest)] = entry.value
+    return entry.value
 
 
 def _key(name: str, version: int) -> str:
