@@ -46,6 +46,24 @@ WORKFLOW_APPROVAL = {
     },
 }
 
+WORKFLOW_EXPIRING = {
+    "StartAt": "Review",
+    "States": {
+        "Review": {
+            "Type": "Approval",
+            "Prompt": "Quick?",
+            "Timeout": "1s",
+            "ResultPath": "$.review",
+            "Choices": [
+                {"Variable": "$.review.approval", "StringEquals": "approve", "Next": "Yes"}
+            ],
+            "Default": "TooLate",
+        },
+        "Yes": {"Type": "Succeed"},
+        "TooLate": {"Type": "Fail", "Error": "Expired", "Cause": "nobody decided"},
+    },
+}
+
 WORKFLOW_SLOW = {
     "StartAt": "First",
     "States": {

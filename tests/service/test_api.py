@@ -13,6 +13,7 @@ import pytest
 from tests.service.support import (
     WORKFLOW_APPROVAL,
     WORKFLOW_CALLBACK,
+    WORKFLOW_EXPIRING,
     WORKFLOW_FLAKY,
     WORKFLOW_THREE,
     Process,
@@ -41,7 +42,11 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     store = f"sqlite:///{folder}/service.db"
     keys = make_keys(store)
     env = service_env(
-        store=store, rate_limit_per_second=1000, rate_limit_burst=1000, max_body_bytes=65536
+        store=store,
+        rate_limit_per_second=1000,
+        rate_limit_burst=1000,
+        max_body_bytes=65536,
+        recovery_interval_seconds=0.2,
     )
     process, url = start_server(env, folder / "serve.log")
     api = Api(url, keys, process)
@@ -50,6 +55,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         ("review", WORKFLOW_APPROVAL),
         ("flaky", WORKFLOW_FLAKY),
         ("vendor", WORKFLOW_CALLBACK),
+        ("expiring", WORKFLOW_EXPIRING),
     ):
         registered = api.call("POST", "/v1/workflows", json={"name": name, "definition": document})
         assert registered.status_code == 201, registered.text
@@ -291,6 +297,13 @@ def test_an_approval_is_listed_decided_once_and_the_execution_continues(api: Api
         json={"approval": "reject"},
     )
     assert late.status_code == 409
+
+
+def test_an_approval_nobody_decides_takes_its_timeout_route(api: Api) -> None:
+    paused = start(api, "expiring", {}, executionId="expire-1", waitSeconds=10).json()
+    assert paused["status"] == "PAUSED"
+    ended = settle(api, "expire-1", "FAILED")
+    assert (ended["error"], ended["cause"]) == ("Expired", "nobody decided")
 
 
 def test_task_token_success_and_failure_end_the_callback_task(api: Api) -> None:

@@ -8,6 +8,10 @@ and the execution continued here; refused means it is alive elsewhere (a long
 state renews its lease in the background). Of several workers that find the same
 execution, the store lets exactly one continue it. So an execution whose worker
 was killed is running again within ``lease_seconds + recovery_interval_seconds``.
+
+The same round continues executions whose Approval ``Timeout`` has passed (nobody
+runs a paused execution, so something must notice the time): they take the
+timeout route, as ``engine.resume(id)`` without a decision does.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from asl.runtime.durable import timed_out
 from asl.runtime.journal import new_owner
 from asl.store import Store
 
@@ -46,6 +51,16 @@ async def orphans(store: Store, lease_seconds: float, *, limit: int = 1000) -> l
     return found
 
 
+async def expired_approvals(store: Store) -> list[str]:
+    """Paused executions whose pending Approval has passed its ``expiresAt``."""
+    now = time.time()
+    return [
+        request.execution_id
+        for request in await store.list_requests(pending_only=True)
+        if request.kind == "approval" and timed_out(request, now)
+    ]
+
+
 async def recover_forever(
     store: Store,
     lease_seconds: float,
@@ -61,6 +76,9 @@ async def recover_forever(
                     "resuming an execution whose process stopped",
                     extra={"recovered": execution_id},
                 )
+                await run(execution_id)
+            for execution_id in await expired_approvals(store):
+                logger.info("an approval timed out", extra={"expired": execution_id})
                 await run(execution_id)
         except Exception:  # the store is unreachable now: try again next round
             logger.exception("recovery round failed")
