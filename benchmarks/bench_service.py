@@ -115,12 +115,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="0: no broker, the server runs executions"
+    )
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="asl-bench-"))
     redis_server, redis_url = start_redis(folder)
     env = service_env(
         store=redis_url,
-        broker=redis_url,
+        broker=redis_url if options.workers else "",
         queue=f"bench{uuid.uuid4().hex[:6]}",
         rate_limit_per_second=100000,
         rate_limit_burst=100000,
@@ -133,7 +136,9 @@ def main() -> None:
         keys = make_keys(redis_url)
         server, url = start_server(env, folder / "serve.log")
         processes.append(server)
-        processes += [start_worker(env, folder / f"worker{n}.log") for n in range(2)]
+        processes += [
+            start_worker(env, folder / f"worker{n}.log") for n in range(options.workers)
+        ]
         registered = httpx2.post(
             f"{url}/v1/workflows",
             json={"name": "three", "definition": WORKFLOW_THREE},
@@ -143,7 +148,8 @@ def main() -> None:
         latencies = asyncio.run(load(url, keys["execute"], options.seconds, options.clients))
         cuts = statistics.quantiles(latencies, n=100)
         print(
-            f"one instance + two workers, {options.clients} clients, {options.seconds:g} s, "
+            f"one instance + {options.workers} workers, {options.clients} clients, "
+            f"{options.seconds:g} s, "
             f"{os.cpu_count()} cores"
         )
         print(f"executions/s (start-and-wait, SUCCEEDED): {len(latencies) / options.seconds:.0f}")
