@@ -47,6 +47,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         rate_limit_burst=1000,
         max_body_bytes=65536,
         recovery_interval_seconds=0.2,
+        trace_exporter="console",
     )
     process, url = start_server(env, folder / "serve.log")
     api = Api(url, keys, process)
@@ -154,6 +155,13 @@ def test_start_and_wait_returns_the_output(api: Api) -> None:
         1,
     )
     assert body["output"] == {"text": "HI", "kept": True}
+    assert len(body["traceId"]) == 32  # the execution's trace, exported by the server
+    deadline = time.monotonic() + 10
+    while f'"trace_id": "0x{body["traceId"]}"' not in api.process.logs():
+        assert time.monotonic() < deadline, "the spans were not exported"
+        time.sleep(0.1)
+    assert '"name": "invoke_workflow three"' in api.process.logs()
+    assert '"name": "invoke_agent Upper"' in api.process.logs()
 
 
 def test_start_without_waiting_answers_202_then_the_execution_succeeds(api: Api) -> None:

@@ -146,3 +146,19 @@ def test_worker_without_a_broker_is_refused() -> None:
     assert result.stderr == (
         "Error: asl worker needs a broker: set ASL_BROKER or --broker redis://...\n"
     )
+
+
+def test_importing_asl_and_its_cli_loads_no_service_dependency() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, asl, asl.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('fastapi', 'uvicorn', 'dramatiq', 'prometheus_client', 'opentelemetry', 'starlette')"
+        " or m.startswith('asl.service')))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown == "[]\n"
