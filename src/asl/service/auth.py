@@ -86,8 +86,33 @@ async def create_key(store: Store, name: str, scopes: list[str]) -> tuple[str, A
     return key, record
 
 
+VERIFIED_SECONDS = 1.0
+"""How long an instance trusts a key it verified: a revocation reaches every instance
+within this time, and a busy client costs one store read per second, not per request."""
+
+_verified: dict[tuple[int, str], tuple[float, ApiKey]] = {}
+
+
 async def verify_key(store: Store, key: str) -> ApiKey | None:
     """The record of a valid, unrevoked key; None for anything else."""
+    now = time.monotonic()
+    known = _verified.get((id(store), key))
+    if known is not None and now - known[0] < VERIFIED_SECONDS:
+        return known[1]
+    record = await _verify(store, key)
+    if record is None:
+        _verified.pop((id(store), key), None)
+    elif len(_verified) < 10_000:
+        _verified[(id(store), key)] = (now, record)
+    return record
+
+
+def forget_verified() -> None:
+    """Drop every cached verification (this instance revoked a key)."""
+    _verified.clear()
+
+
+async def _verify(store: Store, key: str) -> ApiKey | None:
     prefix, _, rest = key.partition("_")
     key_id, _, secret = rest.partition("_")
     if prefix != "asl" or not key_id or not secret:
@@ -105,6 +130,7 @@ async def revoke_key(store: Store, key_id: str) -> bool:
     if key_id == INDEX:
         return False
     await store.merge_memory(KEYS, INDEX, {key_id: False})
+    forget_verified()
     return await store.delete_memory(KEYS, key_id)
 
 

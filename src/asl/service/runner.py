@@ -23,6 +23,7 @@ from opentelemetry.trace import use_span
 from asl.agents.registry import AgentRegistry
 from asl.language.errors import ASLError
 from asl.runtime.engine import WorkflowEngine
+from asl.runtime.history import iso_timestamp
 from asl.runtime.result import WorkflowResult
 from asl.service import logs, tracing
 from asl.service.metrics import observe_run
@@ -113,7 +114,8 @@ class Runner:
             except StoreConflictError:
                 logger.info("the execution was stopped while it ran")
                 return None
-            history = [event for event in result.trace if _at_or_after(event, record.updated_at)]
+            since = iso_timestamp(record.updated_at - 0.001)  # ISO strings sort by time
+            history = [event for event in result.trace if str(event["timestamp"]) >= since]
             tracing.finish_run_span(span, result, history)
         if result.trace:  # an answer from the store (it had ended) is not a run
             observe_run(workflow, result, history, record.tokens, record.cost)
@@ -144,11 +146,3 @@ class Runner:
 
 def _enter_state(state: str, _input: Any) -> None:
     logs.state_name.set(state)
-
-
-def _at_or_after(event: dict[str, Any], moment: float) -> bool:
-    """Events of this run, not of the runs before it (their timestamps are older)."""
-    from datetime import datetime
-
-    stamp = datetime.fromisoformat(str(event["timestamp"]).replace("Z", "+00:00")).timestamp()
-    return stamp >= moment - 0.001

@@ -97,6 +97,8 @@ def span_ids(span: trace.Span) -> dict[str, str] | None:
 
 def finish_run_span(span: trace.Span, result: Any, history: list[dict[str, Any]]) -> None:
     """Status, usage and the state spans of one run, from its result and history."""
+    if not span.is_recording():  # tracing is off: nothing to build
+        return
     span.set_attribute("asl.execution.status", result.status)
     span.set_attribute("gen_ai.usage.input_tokens", int(result.tokens_used))
     span.set_attribute("asl.cost", float(result.cost))

@@ -46,7 +46,7 @@ async def register(
 ) -> tuple[WorkflowVersion, bool]:
     """The version holding ``document`` under ``name``, and whether this call created it."""
     digest = definition_hash(document)
-    latest = await latest_version(store, name)
+    latest = await _latest_in_store(store, name)
     if latest is not None and latest.definition_hash == digest:
         return latest, False
     await store.set_memory(DEFINITIONS, digest, document)
@@ -57,6 +57,7 @@ async def register(
             break
         version += 1  # another instance took this number first
     await store.merge_memory(WORKFLOWS, INDEX, {name: version})
+    _latest[(id(store), name)] = (time.monotonic(), record)
     return record, True
 
 
@@ -85,8 +86,28 @@ async def get_version(store: Store, name: str, version: int) -> WorkflowVersion 
     return found
 
 
+LATEST_SECONDS = 1.0
+"""How long an instance keeps the answer to "latest version of NAME": a version
+registered on another instance becomes the default within this time (at once on
+the instance that registered it)."""
+
+_latest: dict[tuple[int, str], tuple[float, WorkflowVersion]] = {}
+
+
 async def latest_version(store: Store, name: str) -> WorkflowVersion | None:
-    """The highest version; the index may lag a concurrent registration, so probe past it."""
+    """The highest version (as of at most :data:`LATEST_SECONDS` ago)."""
+    now = time.monotonic()
+    known = _latest.get((id(store), name))
+    if known is not None and now - known[0] < LATEST_SECONDS:
+        return known[1]
+    found = await _latest_in_store(store, name)
+    if found is not None and len(_latest) < CACHE_LIMIT:
+        _latest[(id(store), name)] = (now, found)
+    return found
+
+
+async def _latest_in_store(store: Store, name: str) -> WorkflowVersion | None:
+    """The index may lag a concurrent registration, so probe past it."""
     index = await store.get_memory(WORKFLOWS, INDEX)
     known = index.value.get(name) if index is not None and isinstance(index.value, dict) else None
     version = known if isinstance(known, int) else 0
