@@ -162,3 +162,50 @@ def test_importing_asl_and_its_cli_loads_no_service_dependency() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert shown == "[]\n"
+
+
+def test_worker_check_names_an_unreachable_broker(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "worker",
+            "--check",
+            "--store",
+            f"sqlite:///{tmp_path}/a.db",
+            "--broker",
+            "redis://127.0.0.1:1/0",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "ASL_BROKER: cannot reach redis://127.0.0.1:1/0" in result.stderr
+
+
+def test_keys_commands_create_list_and_revoke(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/keys.db"
+    runner = CliRunner()
+    made = runner.invoke(
+        main,
+        [
+            "keys",
+            "create",
+            "--name",
+            "ops",
+            "--scope",
+            "read",
+            "--scope",
+            "approve",
+            "--store",
+            store,
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    created = json.loads(made.stdout)
+    assert created["key"].startswith(f"asl_{created['id']}_")
+    assert created["scopes"] == ["read", "approve"]
+    listed = json.loads(runner.invoke(main, ["keys", "list", "--store", store]).stdout)
+    assert [(k["id"], k["name"]) for k in listed] == [(created["id"], "ops")]
+    assert "key" not in listed[0]
+    assert runner.invoke(main, ["keys", "revoke", created["id"], "--store", store]).exit_code == 0
+    assert json.loads(runner.invoke(main, ["keys", "list", "--store", store]).stdout) == []
+    again = runner.invoke(main, ["keys", "revoke", created["id"], "--store", store])
+    assert (again.exit_code, again.stderr) == (2, f"Error: no key '{created['id']}'\n")

@@ -88,15 +88,18 @@ def test_json_logs_carry_the_execution_id_and_redact() -> None:
     }
 
 
+_EXPORTER = InMemorySpanExporter()
+
+
 @pytest.fixture
 def spans() -> InMemorySpanExporter:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace._TRACER_PROVIDER = None  # type: ignore[attr-defined]
-    trace._TRACER_PROVIDER_SET_ONCE._done = False  # type: ignore[attr-defined]
-    trace.set_tracer_provider(provider)
-    return exporter
+    """The process's tracer provider (OpenTelemetry allows setting it once) into memory."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
+        trace.set_tracer_provider(provider)
+    _EXPORTER.clear()
+    return _EXPORTER
 
 
 def test_runs_give_workflow_state_and_agent_spans_with_genai_attributes(
