@@ -196,3 +196,23 @@ def test_a_killed_worker_s_execution_is_finished_by_another(
     ).json()["events"]
     entered = [e["state"] for e in history if e["type"].endswith("StateEntered")]
     assert entered == ["First", "Sleep", "After"]  # the journal kept First: not run twice
+
+
+def test_a_state_longer_than_the_lease_is_not_taken_over_while_its_worker_lives(
+    cluster: Cluster, instances: tuple[httpx2.Client, httpx2.Client]
+) -> None:
+    _, second = instances
+    answer = second.post(
+        "/v1/executions",
+        json={"workflow": "slow", "input": {}, "waitSeconds": 20},
+        headers=bearer(cluster.keys["execute"]),
+    )
+    assert answer.json()["status"] == "SUCCEEDED", cluster.logs()
+    execution_id = answer.json()["executionId"]
+    history = second.get(
+        f"/v1/executions/{execution_id}/history", headers=bearer(cluster.keys["read"])
+    ).json()["events"]
+    # The Sleep state (4 s) outlasts the lease (3 s): renewed in the background, no
+    # other worker's recovery round took the execution over and ran Sleep again.
+    assert [e["type"] for e in history].count("TaskScheduled") == 1
+    assert f'"recovered": "{execution_id}"' not in cluster.logs()

@@ -91,6 +91,8 @@ class Journal:
         """
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
+            if time.monotonic() - self.renewed < self.lease_seconds / 3:
+                continue  # a commit renewed it meanwhile
             if await self.store.renew(self.execution.id, self.owner, self.lease_seconds):
                 self.renewed = time.monotonic()
             else:

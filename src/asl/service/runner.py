@@ -138,6 +138,7 @@ class Runner:
                 store=self.store,
                 durable=True,
                 lease_seconds=self.lease_seconds,
+                renew_lease=True,
             )
             engine.on_state_enter(_enter_state)
             self._engines[(digest, workflow)] = engine
