@@ -51,16 +51,18 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     )
     process, url = start_server(env, folder / "serve.log")
     api = Api(url, keys, process)
-    for name, document in (
-        ("three", WORKFLOW_THREE),
-        ("review", WORKFLOW_APPROVAL),
-        ("flaky", WORKFLOW_FLAKY),
-        ("vendor", WORKFLOW_CALLBACK),
-        ("expiring", WORKFLOW_EXPIRING),
-    ):
-        registered = api.call("POST", "/v1/workflows", json={"name": name, "definition": document})
-        assert registered.status_code == 201, registered.text
     try:
+        for name, document in (
+            ("three", WORKFLOW_THREE),
+            ("review", WORKFLOW_APPROVAL),
+            ("flaky", WORKFLOW_FLAKY),
+            ("vendor", WORKFLOW_CALLBACK),
+            ("expiring", WORKFLOW_EXPIRING),
+        ):
+            registered = api.call(
+                "POST", "/v1/workflows", json={"name": name, "definition": document}
+            )
+            assert registered.status_code == 201, registered.text
         yield api
     finally:
         api.client.close()
