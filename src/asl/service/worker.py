@@ -90,6 +90,7 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
     import dramatiq
     from dramatiq.asyncio import get_event_loop_thread
 
+    _use_uvloop()
     broker = make_broker(settings.broker)
     state = WorkerState(settings, registry)
 
@@ -125,3 +126,12 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
     recovery.cancel()
     worker.stop(timeout=STOP_TIMEOUT_MS)
     broker.close()
+
+
+def _use_uvloop() -> None:
+    """Run the worker's event loop on uvloop when it is installed (as uvicorn does)."""
+    try:
+        import uvloop
+    except ImportError:
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
