@@ -28,6 +28,9 @@ router = APIRouter(tags=["approvals"])
 
 DECISIONS = "asl.service.decisions"
 HEARTBEATS = "asl.service.heartbeats"
+CLAIM_SECONDS = 86_400.0
+"""How long a decision claim (and a heartbeat time) is kept: once the execution has
+consumed the decision, the request is no longer pending and the claim is not needed."""
 
 
 @router.get("/v1/approvals", dependencies=[Depends(require("read"))])
@@ -95,7 +98,7 @@ async def task_heartbeat(token: str, request: Request) -> dict[str, Any]:
     state = service(request)
     await _request(state, token, "callback")
     now = time.time()
-    await state.store.set_memory(HEARTBEATS, token, now)
+    await state.store.set_memory(HEARTBEATS, token, now, ttl_seconds=CLAIM_SECONDS)
     return {"token": token, "heartbeatAt": now}
 
 
@@ -126,7 +129,9 @@ async def _paused(state: Service, execution_id: str) -> bool:
 async def _continue(
     state: Service, pending: PendingRequest, decision: dict[str, Any]
 ) -> dict[str, Any]:
-    first = await state.store.set_memory(DECISIONS, pending.request_id, decision, overwrite=False)
+    first = await state.store.set_memory(
+        DECISIONS, pending.request_id, decision, overwrite=False, ttl_seconds=CLAIM_SECONDS
+    )
     if not first:
         taken = await state.store.get_memory(DECISIONS, pending.request_id)
         if taken is None or taken.value != decision:
