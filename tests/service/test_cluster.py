@@ -216,3 +216,34 @@ def test_a_state_longer_than_the_lease_is_not_taken_over_while_its_worker_lives(
     # other worker's recovery round took the execution over and ran Sleep again.
     assert [e["type"] for e in history].count("TaskScheduled") == 1
     assert f'"recovered": "{execution_id}"' not in cluster.logs()
+
+
+def test_two_different_decisions_on_two_instances_exactly_one_wins(
+    cluster: Cluster, instances: tuple[httpx2.Client, httpx2.Client]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, second = instances
+    started = first.post(
+        "/v1/executions",
+        json={"workflow": "review", "input": {"text": "race"}, "waitSeconds": 15},
+        headers=bearer(cluster.keys["execute"]),
+    ).json()
+    request_id = started["pending"][0]["requestId"]
+
+    def decide(client: httpx2.Client, choice: str) -> int:
+        return client.post(
+            f"/v1/approvals/{request_id}/decision",
+            json={"approval": choice},
+            headers=bearer(cluster.keys["approve"]),
+        ).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(
+            pool.map(lambda pair: decide(*pair), [(first, "approve"), (second, "reject")])
+        )
+    assert codes == [202, 409]
+    deadline = time.monotonic() + 15
+    while describe(first, cluster, started["executionId"])["status"] != "SUCCEEDED":
+        assert time.monotonic() < deadline, cluster.logs()
+        time.sleep(0.05)
