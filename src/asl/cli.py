@@ -569,9 +569,17 @@ def outcome(result: WorkflowResult) -> str:
 
 
 # resume, approve, reject and executions live in cli_store, feedback in cli_events, graph in
-# cli_graph, schema in cli_schema, test and test-state in cli_testing; each adds its
-# commands to ``main``, imported last because they use what this module defines above.
-from asl import cli_events, cli_graph, cli_schema, cli_store, cli_testing  # noqa: E402, F401
+# cli_graph, schema in cli_schema, test and test-state in cli_testing, serve, worker and keys
+# in cli_service; each adds its commands to ``main``, imported last because they use what
+# this module defines above.
+from asl import (  # noqa: E402, F401
+    cli_events,
+    cli_graph,
+    cli_schema,
+    cli_service,
+    cli_store,
+    cli_testing,
+)
 
 if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`
     # Under -m this file runs as __main__, a copy the commands above were not added to.

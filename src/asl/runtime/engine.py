@@ -80,6 +80,7 @@ class WorkflowEngine(Resumable, Observable):
         durable: bool | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         notifier: Any = None,
+        renew_lease: bool = False,
     ) -> None:
         self.document = definition if isinstance(definition, Document) else load_dict(definition)
         self.registry = registry if registry is not None else AgentRegistry()
@@ -99,6 +100,9 @@ class WorkflowEngine(Resumable, Observable):
         # Journal every transition when a store was given (crash recovery), unless told.
         self.durable = durable if durable is not None else store is not None
         self.lease_seconds = lease_seconds
+        # Renew the lease in the background too, not only at commits: for a service
+        # whose states may outlast the lease (a slow agent, a long Wait).
+        self.renew_lease = renew_lease
         self.notifier = notifier if notifier is not None else LogNotifier()
         self._listeners = []  # on_event listeners (asl.runtime.observable)
         self._event_plan = None
@@ -307,6 +311,11 @@ class WorkflowEngine(Resumable, Observable):
         scope = Scope(execution, variables=variables)
         execution.top_variables = scope.variables
         Concurrency.active += 1
+        renewing = (
+            asyncio.ensure_future(journal.keep_leased())
+            if journal is not None and self.renew_lease
+            else None
+        )
         try:
             check_input(execution.input, self.payload_limit)
             commit = None
@@ -334,6 +343,8 @@ class WorkflowEngine(Resumable, Observable):
             execution.record("ExecutionFailed", None, None, {"error": error, "cause": cause})
         finally:
             Concurrency.active -= 1
+            if renewing is not None:
+                renewing.cancel()
         if paused is not None:
             await save_pause(
                 await self.store(),

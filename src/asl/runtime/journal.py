@@ -12,6 +12,8 @@ event id and so the same idempotency key in its ``AgentContext``.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 import time
@@ -24,6 +26,8 @@ from asl.runtime.history import materialize
 from asl.store import Store, Transition
 
 DEFAULT_LEASE_SECONDS = 30.0
+
+logger = logging.getLogger("asl.engine")
 
 
 def new_owner() -> str:
@@ -98,3 +102,19 @@ class Journal:
         """
         if len(self.execution.events) > self.committed_events:
             await self.commit(*self.position)
+
+    async def keep_leased(self) -> None:
+        """Renew the lease every third of its length while the run lasts.
+
+        A state longer than the lease (a slow agent, a Wait) would otherwise lose it,
+        and another process would take over an execution that is alive. Cancelled
+        when the run ends.
+        """
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            if time.monotonic() - self.renewed < self.lease_seconds / 3:
+                continue  # a commit renewed it meanwhile
+            if await self._keep_lease():
+                self.renewed = time.monotonic()
+            else:
+                logger.warning("execution %s lost its lease", self.execution.id)

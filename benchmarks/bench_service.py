@@ -1,0 +1,173 @@
+"""Loopback load on the service: one ``asl serve``, two ``asl worker``, one Redis.
+
+Closed-loop clients each start an execution of a three-state workflow (Task,
+Pass, Succeed) and wait for its result (``waitSeconds``), again and again, for a
+fixed time. Prints executions per second and the p50/p95/p99 latency of
+start-and-wait. Target on the project's 2-core machine: >= 200 executions/s,
+p95 <= 50 ms.
+
+    python benchmarks/bench_service.py [--seconds 10] [--clients 8]
+
+Needs ``redis-server`` on PATH. Everything it starts is stopped by PID.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from tests.service.support import (  # noqa: E402
+    WORKFLOW_THREE,
+    bearer,
+    free_port,
+    make_keys,
+    service_env,
+    start_server,
+    start_worker,
+)
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("redis-server is not on PATH (apt-get install redis-server)")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            return server, url
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+async def load(url: str, key: str, seconds: float, clients: int) -> list[float]:
+    latencies: list[float] = []
+    failures = 0
+    stop_at = time.monotonic() + seconds
+
+    async def client(http: httpx2.AsyncClient) -> None:
+        nonlocal failures
+        while time.monotonic() < stop_at:
+            began = time.perf_counter()
+            answer = await http.post(
+                "/v1/executions",
+                json={"workflow": "three", "input": {"text": "bench"}, "waitSeconds": 10},
+                headers=bearer(key),
+            )
+            took = time.perf_counter() - began
+            if answer.status_code == 200 and answer.json()["status"] == "SUCCEEDED":
+                latencies.append(took)
+            else:
+                failures += 1
+
+    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx2.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
+        for _ in range(20):  # warm up: imports, connections, compiled workflow
+            await http.post(
+                "/v1/executions",
+                json={"workflow": "three", "input": {"text": "warm"}, "waitSeconds": 10},
+                headers=bearer(key),
+            )
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    if failures:
+        print(f"failures: {failures}")
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="0: no broker, the server runs executions"
+    )
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="asl-bench-"))
+    redis_server, redis_url = start_redis(folder)
+    env = service_env(
+        store=redis_url,
+        broker=redis_url if options.workers else "",
+        queue=f"bench{uuid.uuid4().hex[:6]}",
+        rate_limit_per_second=100000,
+        rate_limit_burst=100000,
+        log_level="INFO",
+        worker_concurrency=8,
+        worker_poll_ms=20,
+    )
+    processes = []
+    try:
+        keys = make_keys(redis_url)
+        server, url = start_server(env, folder / "serve.log")
+        processes.append(server)
+        processes += [start_worker(env, folder / f"worker{n}.log") for n in range(options.workers)]
+        registered = httpx2.post(
+            f"{url}/v1/workflows",
+            json={"name": "three", "definition": WORKFLOW_THREE},
+            headers=bearer(keys["admin"]),
+        )
+        assert registered.status_code == 201, registered.text
+        try:  # the load generator shares the machine: keep its own overhead small
+            import uvloop
+
+            asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+        except ImportError:
+            pass
+        latencies = asyncio.run(load(url, keys["execute"], options.seconds, options.clients))
+        cuts = statistics.quantiles(latencies, n=100)
+        print(
+            f"one instance + {options.workers} workers, {options.clients} clients, "
+            f"{options.seconds:g} s, "
+            f"{os.cpu_count()} cores"
+        )
+        print(f"executions/s (start-and-wait, SUCCEEDED): {len(latencies) / options.seconds:.0f}")
+        print(
+            f"latency ms: p50 {cuts[49] * 1000:.1f}  p95 {cuts[94] * 1000:.1f}  "
+            f"p99 {cuts[98] * 1000:.1f}"
+        )
+    finally:
+        for process in processes:
+            process.stop()
+        redis_server.terminate()
+        redis_server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
