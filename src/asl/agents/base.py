@@ -21,6 +21,11 @@ class Usage:
     output_tokens: int = 0
     model: str | None = None
     cost: float = 0.0
+    # Of input_tokens, how many were read from / written to the provider's prompt cache
+    # (priced at their own rates); the provider, when the model name alone is ambiguous.
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    provider: str | None = None
 
     @property
     def total_tokens(self) -> int:
@@ -50,6 +55,10 @@ class AgentContext:
     idempotency_key: str
     logger: logging.Logger
     _heartbeat: Callable[[], None] | None = None
+    # The model the workflow's Budget chose for this call (a fallback once a trigger
+    # fired), None when the agent picks its own; ReduceQuality asks for a cheaper answer.
+    model: str | None = None
+    reduce_quality: bool = False
 
     def heartbeat(self) -> None:
         """Tell the engine the agent is alive (resets HeartbeatSeconds)."""

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asl.agents.registry import AgentRegistry
+from asl.budget import BudgetPlan, Meter, PriceTable
 from asl.definition.load import Document, load_dict, load_file, load_text
 from asl.definition.validate import validate
 from asl.language.errors import TIMEOUT, ASLError, Diagnostic, ValidationError
@@ -78,6 +79,7 @@ class WorkflowEngine(Resumable):
         durable: bool | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         notifier: Any = None,
+        prices: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.document = definition if isinstance(definition, Document) else load_dict(definition)
         self.registry = registry if registry is not None else AgentRegistry()
@@ -97,6 +99,9 @@ class WorkflowEngine(Resumable):
         self.durable = durable if durable is not None else store is not None
         self.lease_seconds = lease_seconds
         self.notifier = notifier if notifier is not None else LogNotifier()
+        # Per-million-token prices that win over the bundled price data (asl.budget).
+        self.prices = PriceTable(prices)
+        self._budget: BudgetPlan | None = None
 
     @classmethod
     def from_file(
@@ -245,6 +250,9 @@ class WorkflowEngine(Resumable):
             self.max_events if self.max_events is not None else sys.maxsize,
         )
         execution.approval_handler = self.approval_handler
+        if self._budget is None:
+            self._budget = BudgetPlan(self.definition, self.prices)
+        execution.budget = Meter(self._budget, execution, self.store, self.notifier)
         execution.checkpoints = functools.partial(self._save_checkpoint, execution)
         workflow_memory = self.definition.get("Memory")
         execution.memory = (
@@ -289,6 +297,7 @@ class WorkflowEngine(Resumable):
         Concurrency.active += 1
         try:
             check_input(execution.input, self.payload_limit)
+            await execution.budget.begin(resumed)
             commit = journal.commit if journal is not None else None
             output = await self._run_with_timeout(machine, scope, data, start, commit)
             execution.record("ExecutionSucceeded", None, "output", output)
@@ -310,6 +319,7 @@ class WorkflowEngine(Resumable):
             execution.record("ExecutionFailed", None, None, {"error": error, "cause": cause})
         finally:
             Concurrency.active -= 1
+        await execution.budget.end(status)
         if paused is not None:
             await save_pause(
                 await self.store(),
@@ -336,6 +346,7 @@ class WorkflowEngine(Resumable):
             duration=time.perf_counter() - started,
             tokens_used=execution.tokens_used,
             cost=execution.cost,
+            cost_report=execution.budget.report(),
             paused_at_state=paused.state if paused else None,
             pending_input=paused.request if paused else None,
             checkpoint_data=paused.state_input if paused else None,

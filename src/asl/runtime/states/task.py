@@ -42,6 +42,10 @@ class TaskState(RecoverableState):
         self.heartbeat = heartbeat if guarded else None
         self.needs(max(timeout.context_mode, heartbeat.context_mode))
         self.memory = MemoryBlock(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
+        # The state's Budget block and preferred model, read by the execution's budget meter.
+        self.budget_block = raw.get("Budget") if isinstance(raw.get("Budget"), dict) else None
+        model = raw.get("Model")
+        self.model_hint = model.get("Preferred") if isinstance(model, dict) else model
         # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
         self.callback = self.agent_name.endswith(".waitForTaskToken")
         if self.callback:
@@ -60,13 +64,19 @@ class TaskState(RecoverableState):
         parameters = data if self.prepare_fn is None else self.prepare(data, context, entered)
         append(("TaskScheduled", now(), name, "parameters", parameters))
         append(("TaskStarted", now(), name, None, None))
-        agent = execution.registry.find(self.agent_name)
+        budget = execution.budget
+        admission = None
+        if budget is not None and budget.applies(self):  # checked and reserved before spending
+            admission = await budget.admit(self, data, parameters, scope, entered)
+        target = admission.agent if admission is not None and admission.agent else self.agent_name
+        agent = execution.registry.find(target)
         if agent is None:
             raise self._not_found(execution.record)
+        usage = None
         try:
             if agent.wants_context or self.timeout is not None:
                 result = await self._call_with_context(
-                    agent, parameters, data, context, scope, entered, retry_count
+                    agent, parameters, data, context, scope, entered, retry_count, admission
                 )
             elif agent.is_async:
                 result = await agent.call(parameters)
@@ -75,7 +85,8 @@ class TaskState(RecoverableState):
             else:
                 result = agent.call(parameters)
             if type(result) is AgentResult:
-                execution.add_usage(result.usage)
+                usage = result.usage
+                execution.add_usage(usage, name, admission)
                 result = result.output
             check_payload(result, execution.payload_limit, self.agent_name)
         except ASLError as error:
@@ -86,6 +97,9 @@ class TaskState(RecoverableState):
             failed = ASLError(TASK_FAILED, str(error) or type(error).__name__)
             execution.record("TaskFailed", name, None, failure(failed))
             raise failed from error
+        finally:
+            if admission is not None:
+                await budget.after_call(admission, usage)
         if self.callback:  # the work was handed over: its result comes with the token
             append(("TaskSubmitted", now(), name, "output", result))
             return result
@@ -158,6 +172,7 @@ class TaskState(RecoverableState):
         scope: Scope,
         entered: int,
         retry_count: int,
+        admission: Any = None,
     ) -> Any:
         """The slower path: an AgentContext, deadlines, or both."""
         execution = scope.execution
@@ -171,6 +186,8 @@ class TaskState(RecoverableState):
                 idempotency_key(execution.id, scope.path, self.name, entered),
                 agent_logger,
                 heartbeat.beat if heartbeat is not None else None,
+                admission.model if admission is not None else None,
+                admission.reduce_quality if admission is not None else False,
             )
             args = (parameters, agent_context)
         if heartbeat is not None:
