@@ -298,7 +298,8 @@ def _recipients(raw: Any) -> tuple[str, ...]:
 def _stages(raw: Any) -> tuple[Stage, ...]:
     if not isinstance(raw, dict):
         return ()
-    steps = raw.get("Cascade") if isinstance(raw.get("Cascade"), list) else [raw]
+    cascade = raw.get("Cascade")
+    steps: list[Any] = cascade if isinstance(cascade, list) else [raw]
     stages = []
     for index, step in enumerate(steps):
         where = f"Budget.Fallback.Cascade[{index}]" if "Cascade" in raw else "Budget.Fallback"
@@ -334,7 +335,7 @@ def _alerts(raw: Any) -> tuple[Alert, ...]:
         match = _PERCENT.match(str(at)) if at is not None else None
         if match is None or not 0 < float(match.group(1)) <= 100:
             raise ASLError(
-                CONFIGURATION, f"Budget.Alerts[{index}].At is {at!r}: give a share such as \"80%\""
+                CONFIGURATION, f'Budget.Alerts[{index}].At is {at!r}: give a share such as "80%"'
             )
         alerts.append(
             Alert(

@@ -176,7 +176,9 @@ class Meter:
 
     # -- enforcement ----------------------------------------------------------------------
 
-    async def admit(self, task: Any, data: Any, parameters: Any, scope: Any, entered: int) -> Admission:
+    async def admit(
+        self, task: Any, data: Any, parameters: Any, scope: Any, entered: int
+    ) -> Admission:
         """Decide whether a Task's call may run, with which model, and reserve its estimate."""
         name = task.name
         execution = self.execution
@@ -185,13 +187,13 @@ class Meter:
         if isinstance(decision, dict) and decision.get("approval") in DECISION_OPTIONS:
             execution.decisions.pop(name)
             self._decided(name, decision, entered)
-        stage = self._stage(name)
-        model = stage.model if stage is not None and stage.model else task.model_hint
-        agent = stage.agent if stage is not None else None
-        reduce = stage is not None and stage.action == "ReduceQuality"
-        if stage is not None and stage.action == "PauseAndNotify":
-            if stage.index not in self.stages_acknowledged:
-                raise self._pause(task, data, scope, entered, "the fallback cascade paused here")
+        fired = self._fired_stages(name)
+        model = next((st.model for st in reversed(fired) if st.model), task.model_hint)
+        agent = next((st.agent for st in reversed(fired) if st.agent), None)
+        reduce = any(st.action == "ReduceQuality" for st in fired)
+        waiting = [st for st in fired if st.action == "PauseAndNotify"]
+        if waiting and waiting[-1].index not in self.stages_acknowledged:
+            raise self._pause(task, data, scope, entered, "the fallback cascade pauses here")
         input_tokens = count_tokens(parameters, model)
         output_tokens = state_budget.max_output_tokens if state_budget else None
         worst_output = output_tokens or 0
@@ -210,7 +212,8 @@ class Meter:
             admission.tags = state_budget.tags
             if state_budget.attribution:
                 admission.attribution = {
-                    key: str(setting.resolve(data)) for key, setting in state_budget.attribution.items()
+                    key: str(setting.resolve(data))
+                    for key, setting in state_budget.attribution.items()
                 }
         self.reserved_tokens += tokens
         self.reserved_cost += cost
@@ -246,14 +249,16 @@ class Meter:
         if limits.max_tokens is not None and spent_tokens + tokens > limits.max_tokens:
             return (
                 f"MaxTokens {limits.max_tokens}: {self.ledger.tokens} used, "
-                f"{self.reserved_tokens} reserved by calls in flight, this call needs up to {tokens}"
+                f"{self.reserved_tokens} reserved by calls in flight, "
+                f"this call needs up to {tokens}"
             )
         cap = self._max_cost()
         spent = self.ledger.cost + self.reserved_cost
         if cap is not None and spent + cost > cap + 1e-12:
             return (
-                f"MaxCost ${cap:.2f}: ${money(self.ledger.cost)} spent, ${money(self.reserved_cost)} "
-                f"reserved by calls in flight, this call needs up to ${money(cost)}"
+                f"MaxCost ${cap:.2f}: ${money(self.ledger.cost)} spent, "
+                f"${money(self.reserved_cost)} reserved by calls in flight, "
+                f"this call needs up to ${money(cost)}"
             )
         return None
 
@@ -282,8 +287,9 @@ class Meter:
         if action == "Continue":
             if not self.warned:
                 self.warned = True
-                logger.warning("execution %s: budget exceeded at %s: %s", self.execution.id,
-                               name, problem)
+                logger.warning(
+                    "execution %s: budget exceeded at %s: %s", self.execution.id, name, problem
+                )
                 self.execution.record("BudgetExceededWarning", name, None, {"reason": problem})
             estimate = self.prices.estimate(model, count_tokens(parameters, model), output_tokens)
             return model, estimate or 0.0
@@ -303,7 +309,12 @@ class Meter:
         raise located(ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered)
 
     def _check_state(
-        self, name: str, budget: StateBudget, input_tokens: int, tokens: int, cost: float,
+        self,
+        name: str,
+        budget: StateBudget,
+        input_tokens: int,
+        tokens: int,
+        cost: float,
         entered: int,
     ) -> None:
         problem = None
@@ -325,32 +336,42 @@ class Meter:
                 f"call needs up to ${money(cost)}"
             )
         if problem is not None:
-            raise located(ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name,
-                          entered)
+            raise located(
+                ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered
+            )
 
-    def _stage(self, state: str) -> Stage | None:
-        """The furthest fallback stage whose trigger has fired."""
+    def _fired_stages(self, state: str) -> list[Stage]:
+        """The fallback stages whose triggers have fired, in cascade order."""
         if self.workflow is None or not self.workflow.stages:
-            return None
-        chosen = None
-        for stage in self.workflow.stages:
-            if self._fired(stage):
-                chosen = stage
-        if chosen is not None and chosen.index not in self.stages_seen:
-            self.stages_seen.append(chosen.index)
-            details = {"stage": chosen.index, "model": chosen.model, "agent": chosen.agent,
-                       "action": chosen.action}
-            self.execution.record("BudgetFallbackActivated", state, None, details)
-            if chosen.notify:
-                recipients = self.workflow.notify if chosen.notify == ("*",) else chosen.notify
-                self._notices.append((
+            return []
+        fired = [stage for stage in self.workflow.stages if self._fired(stage)]
+        for stage in fired:
+            if stage.index not in self.stages_seen:
+                self._activated(state, stage)
+        return fired
+
+    def _activated(self, state: str, stage: Stage) -> None:
+        assert self.workflow is not None
+        self.stages_seen.append(stage.index)
+        details = {
+            "stage": stage.index,
+            "model": stage.model,
+            "agent": stage.agent,
+            "action": stage.action,
+        }
+        self.execution.record("BudgetFallbackActivated", state, None, details)
+        if stage.notify:
+            recipients = self.workflow.notify if stage.notify == ("*",) else stage.notify
+            what = stage.model or stage.agent or stage.action or ""
+            request_id = f"{self.execution.id}:budget-fallback:{stage.index}"
+            self._notices.append(
+                (
                     recipients,
-                    f"Budget fallback activated at {state}: "
-                    + (chosen.model or chosen.agent or chosen.action or ""),
-                    {**details, "requestId": f"{self.execution.id}:budget-fallback:{chosen.index}"},
+                    f"Budget fallback activated at {state}: {what}",
+                    {**details, "requestId": request_id},
                     "log",
-                ))
-        return chosen
+                )
+            )
 
     def _fired(self, stage: Stage) -> bool:
         when = stage.when
@@ -397,8 +418,9 @@ class Meter:
                 "priority": alert.priority,
             }
             self.execution.record("BudgetAlert", None, None, {"at": at, "message": message})
-            self._notices.append((alert.notify or self.workflow.notify, message, details,
-                                  alert.channel))
+            self._notices.append(
+                (alert.notify or self.workflow.notify, message, details, alert.channel)
+            )
 
     async def flush(self) -> None:
         notices, self._notices = self._notices, []
@@ -449,7 +471,10 @@ class Meter:
             if stage.action == "PauseAndNotify" and self._fired(stage):
                 self.stages_acknowledged.append(stage.index)
         self.execution.record(
-            "BudgetRaised", state, None, {"maxCost": limits.max_cost, "maxTokens": limits.max_tokens}
+            "BudgetRaised",
+            state,
+            None,
+            {"maxCost": limits.max_cost, "maxTokens": limits.max_tokens},
         )
 
     # -- shared limits ------------------------------------------------------------------

@@ -227,15 +227,13 @@ class RedisCounters:
         await self._settle(keys=[self._key(key)], args=[repr(reserved), repr(spent)])
 
     async def set_limit(self, key: str, limit: float) -> None:
-        await self._store._client.hset(self._key(key), "limit", repr(float(limit)))  # type: ignore[misc]
+        await self._store._client.hset(self._key(key), "limit", repr(float(limit)))
 
     async def read(self, key: str) -> Counter | None:
-        fields = await self._store._client.hgetall(self._key(key))  # type: ignore[misc]
+        fields = await self._store._client.hgetall(self._key(key))
         if not fields:
             return None
-        values = {
-            (k.decode() if isinstance(k, bytes) else k): float(v) for k, v in fields.items()
-        }
+        values = {(k.decode() if isinstance(k, bytes) else k): float(v) for k, v in fields.items()}
         return Counter(values.get("limit"), values.get("spent", 0.0), values.get("reserved", 0.0))
 
 

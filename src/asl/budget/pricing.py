@@ -106,7 +106,7 @@ def _override_rates(model: str, prices: Any) -> Rates:
                 f"The price '{name}' of '{model}' must be a number of USD per million tokens",
             )
         values[field] = float(value)
-    return Rates(**values)
+    return Rates(values["input"], values["output"], values["cache_read"], values["cache_write"])
 
 
 def _snapshot_rates(model: str, provider: str | None) -> Rates | None:
@@ -134,7 +134,14 @@ def _snapshot_rates(model: str, provider: str | None) -> Rates | None:
             tier_start = min([tier_start, *(tier.start for tier in value.tiers)])
             value = value.base
         flat[field] = float(value or 0)
-    return Rates(**flat, tier_start=tier_start, exact=exact)
+    return Rates(
+        flat["input"],
+        flat["output"],
+        flat["cache_read"],
+        flat["cache_write"],
+        tier_start=tier_start,
+        exact=exact,
+    )
 
 
 def _exact(exact: Any, usage: Usage) -> float:

@@ -70,8 +70,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     """The report as a few human lines (``asl run`` writes them on stderr)."""
     costs = report["costs"]
     total = f"${costs['total']:.6f}" + ("" if report["complete"] else " (+ unpriced calls)")
-    lines = [f"cost: {total} {report['currency']}, {report['tokens']['total']} tokens, "
-             f"{report['calls']} agent calls"]
+    lines = [
+        f"cost: {total} {report['currency']}, {report['tokens']['total']} tokens, "
+        f"{report['calls']} agent calls"
+    ]
     for state, amount in costs["byState"].items():
         lines.append(f"  state {state}: ${amount:.6f}, {report['tokens']['byState'][state]} tokens")
     for model, amount in costs["byModel"].items():

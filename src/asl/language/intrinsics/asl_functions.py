@@ -13,7 +13,7 @@ from typing import Any
 
 from asl.language.intrinsics.render import to_json
 from asl.language.intrinsics.signature import Invalid
-from asl.language.metering import METER
+from asl.language.metering import METER, Meter
 from asl.language.tokens import count_tokens
 
 CHARS_PER_TOKEN = 4
@@ -34,12 +34,14 @@ def token_count(value: Any) -> int:
 
 def estimate_cost(context: Any, value: Any, model: str) -> float | None:
     """The price of sending the text to ``model`` as input; null when its price is unknown."""
-    return _meter(context, "States.EstimateCost").estimate_cost(value, model)
+    meter: Meter = _meter(context, "States.EstimateCost")
+    return meter.estimate_cost(value, model)
 
 
 def remaining_budget(context: Any) -> float | None:
     """Money left under the workflow's MaxCost; null when the workflow sets none."""
-    return _meter(context, "States.RemainingBudget").remaining_budget()
+    meter: Meter = _meter(context, "States.RemainingBudget")
+    return meter.remaining_budget()
 
 
 def _meter(context: Any, name: str) -> Any:
