@@ -36,7 +36,7 @@ from asl.budget.limits import (
 )
 from asl.budget.pools import Counters, counters_for, pool_key
 from asl.budget.pricing import PriceTable
-from asl.budget.report import cost_report, money
+from asl.budget.report import cost_report, money, usd
 from asl.language.errors import BUDGET_EXCEEDED, RUNTIME, ASLError
 from asl.language.tokens import count_tokens
 from asl.runtime.dataflow import located
@@ -81,6 +81,7 @@ class Admission:
     reduce_quality: bool = False
     tokens: int = 0
     cost: float = 0.0
+    calls: str = ""  # the agent called
     category: str | None = None
     tags: tuple[str, ...] = ()
     attribution: dict[str, str] | None = None
@@ -113,6 +114,9 @@ class Meter:
         self.stages_acknowledged: list[int] = []
         self.warned = False
         self.pool_held = False
+        self.models_seen: dict[str, str] = {}
+        # Set once OnExceed UseFallback had to switch: every later call uses it too.
+        self.forced_model: str | None = None
         self._counters: Counters | None = None
         self._notices: list[tuple[tuple[str, ...], str, dict[str, Any], str]] = []
 
@@ -136,7 +140,7 @@ class Meter:
                 raise ASLError(
                     BUDGET_EXCEEDED,
                     f"The budget pool '{self.workflow.pool}' cannot give "
-                    f"${self.limits.from_pool:.2f} (MaxFromPool): it is used up or not created",
+                    f"{usd(self.limits.from_pool)} (MaxFromPool): it is used up or not created",
                 )
             self.pool_held = True
 
@@ -162,6 +166,8 @@ class Meter:
         else:
             cost = 0.0
         if admission is not None:
+            if usage.model is not None:
+                self.models_seen[admission.calls] = usage.model
             self.ledger.record(
                 state, usage, cost, admission.category, admission.tags, admission.attribution
             )
@@ -188,17 +194,21 @@ class Meter:
             execution.decisions.pop(name)
             self._decided(name, decision, entered)
         fired = self._fired_stages(name)
-        model = next((st.model for st in reversed(fired) if st.model), task.model_hint)
+        staged = next((st.model for st in reversed(fired) if st.model), None)
+        model = self.forced_model or staged or task.model_hint
         agent = next((st.agent for st in reversed(fired) if st.agent), None)
         reduce = any(st.action == "ReduceQuality" for st in fired)
         waiting = [st for st in fired if st.action == "PauseAndNotify"]
         if waiting and waiting[-1].index not in self.stages_acknowledged:
             raise self._pause(task, data, scope, entered, "the fallback cascade pauses here")
-        input_tokens = count_tokens(parameters, model)
+        # Without a model named, the model this agent reported last time is priced.
+        calls = agent or task.agent_name
+        priced = model or self.models_seen.get(calls)
+        input_tokens = count_tokens(parameters, priced)
         output_tokens = state_budget.max_output_tokens if state_budget else None
         worst_output = output_tokens or 0
         tokens = input_tokens + worst_output
-        cost = self.prices.estimate(model, input_tokens, worst_output) or 0.0
+        cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
         if state_budget is not None:
             self._check_state(name, state_budget, input_tokens, tokens, cost, entered)
         problem = self._exceeds(tokens, cost)
@@ -206,15 +216,18 @@ class Meter:
             model, cost = self._over_limit(
                 task, data, parameters, scope, entered, problem, model, worst_output
             )
-        admission = Admission(name, model, agent, reduce, tokens, cost)
+        admission = Admission(name, model, agent, reduce, tokens, cost, calls)
         if state_budget is not None:
             admission.category = state_budget.category
             admission.tags = state_budget.tags
             if state_budget.attribution:
-                admission.attribution = {
-                    key: str(setting.resolve(data))
-                    for key, setting in state_budget.attribution.items()
-                }
+                try:
+                    admission.attribution = {
+                        key: str(setting.resolve(data))
+                        for key, setting in state_budget.attribution.items()
+                    }
+                except ASLError as error:
+                    raise located(error, name, entered) from None
         self.reserved_tokens += tokens
         self.reserved_cost += cost
         held = self.state_reserved.setdefault(name, [0.0, 0])
@@ -256,9 +269,9 @@ class Meter:
         spent = self.ledger.cost + self.reserved_cost
         if cap is not None and spent + cost > cap + 1e-12:
             return (
-                f"MaxCost ${cap:.2f}: ${money(self.ledger.cost)} spent, "
-                f"${money(self.reserved_cost)} reserved by calls in flight, "
-                f"this call needs up to ${money(cost)}"
+                f"MaxCost {usd(cap)}: {usd(self.ledger.cost)} spent, "
+                f"{usd(self.reserved_cost)} reserved by calls in flight, "
+                f"this call needs up to {usd(cost)}"
             )
         return None
 
@@ -299,6 +312,7 @@ class Meter:
                     tokens = count_tokens(parameters, stage.model)
                     cost = self.prices.estimate(stage.model, tokens, output_tokens) or 0.0
                     if self._exceeds(tokens + output_tokens, cost) is None:
+                        self.forced_model = stage.model
                         self.execution.record(
                             "BudgetFallback", name, None, {"model": stage.model, "reason": problem}
                         )
@@ -332,8 +346,8 @@ class Meter:
             )
         elif budget.max_cost is not None and spent_cost + held[0] + cost > budget.max_cost + 1e-12:
             problem = (
-                f"the state's MaxCost ${budget.max_cost:.2f}: ${money(spent_cost)} spent, this "
-                f"call needs up to ${money(cost)}"
+                f"the state's MaxCost {usd(budget.max_cost)}: {usd(spent_cost)} spent, this "
+                f"call needs up to {usd(cost)}"
             )
         if problem is not None:
             raise located(
@@ -397,7 +411,7 @@ class Meter:
                 continue
             if cap is not None:
                 reached = self.ledger.cost >= cap * alert.percent / 100 - 1e-12
-                measure = f"${money(self.ledger.cost)} of ${cap:.2f}"
+                measure = f"{usd(self.ledger.cost)} of {usd(cap)}"
             elif self.limits.max_tokens is not None:
                 reached = self.ledger.tokens >= self.limits.max_tokens * alert.percent / 100
                 measure = f"{self.ledger.tokens} of {self.limits.max_tokens} tokens"
@@ -512,7 +526,7 @@ class Meter:
                     raise located(
                         ASLError(
                             BUDGET_EXCEEDED,
-                            f"The call would exceed the limit of ${limit:.2f} per "
+                            f"The call would exceed the limit of {usd(limit)} per "
                             f"{_period_name(period)} ({key})",
                         ),
                         task.name,
@@ -546,6 +560,7 @@ class Meter:
             "stagesAcknowledged": self.stages_acknowledged,
             "warned": self.warned,
             "poolHeld": self.pool_held,
+            "forcedModel": self.forced_model,
         }
 
     async def save(self) -> None:
@@ -574,6 +589,7 @@ class Meter:
         self.stages_acknowledged = list(saved.get("stagesAcknowledged", []))
         self.warned = bool(saved.get("warned"))
         self.pool_held = bool(saved.get("poolHeld"))
+        self.forced_model = saved.get("forcedModel")
         execution = self.execution
         execution.input_tokens = self.ledger.input_tokens
         execution.output_tokens = self.ledger.output_tokens

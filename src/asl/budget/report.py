@@ -19,6 +19,14 @@ def money(value: float) -> float:
     return round(value, DECIMALS)
 
 
+def usd(value: float) -> str:
+    """``$3.00``, or as many decimals as a fraction of a cent needs (``$0.000105``)."""
+    cents = value * 100
+    if abs(cents - round(cents)) < 1e-7:
+        return f"${value:.2f}"
+    return "$" + f"{value:.9f}".rstrip("0")
+
+
 def cost_report(ledger: Ledger, limits: Limits | None, currency: str = "USD") -> dict[str, Any]:
     def costs(table: dict[str, list[float]]) -> dict[str, float]:
         return {name: money(entry[0]) for name, entry in table.items()}
