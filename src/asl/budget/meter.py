@@ -146,6 +146,7 @@ class Meter:
 
     async def end(self, status: str) -> None:
         """Return the pool share (unless paused) and save the final budget state."""
+        await self.flush()  # what a pause or a failure had to tell
         if self.pool_held and status != "PAUSED" and self.workflow is not None:
             assert self.limits is not None and self.limits.from_pool is not None
             share = self.limits.from_pool
