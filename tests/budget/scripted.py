@@ -63,18 +63,14 @@ def task(next_state: str | None, **extra: Any) -> dict[str, Any]:
 
 def calls_workflow(budget: dict[str, Any] | None, count: int = 5) -> dict[str, Any]:
     """Call1 -> Call2 -> ... -> CallN, each one agent call."""
-    states = {
-        f"Call{i}": task(f"Call{i + 1}" if i < count else None) for i in range(1, count + 1)
-    }
+    states = {f"Call{i}": task(f"Call{i + 1}" if i < count else None) for i in range(1, count + 1)}
     document: dict[str, Any] = {"StartAt": "Call1", "States": states}
     if budget is not None:
         document["Budget"] = budget
     return document
 
 
-def engine(
-    document: dict[str, Any], agent: Any, **options: Any
-) -> WorkflowEngine:
+def engine(document: dict[str, Any], agent: Any, **options: Any) -> WorkflowEngine:
     registry = AgentRegistry()
     registry.register("LLM", agent)
     options.setdefault("prices", PRICES)

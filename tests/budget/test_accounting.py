@@ -31,8 +31,11 @@ def test_totals_on_the_result_and_in_the_context_object() -> None:
 def test_cost_report_by_state_model_category_tag_and_attribution() -> None:
     document = calls_workflow(None, count=3)
     document["States"]["Call1"]["Budget"].update(
-        {"Category": "analysis", "Tags": ["security", "review"],
-         "Attribution": {"Team": "engineering", "Project.$": "$.project"}}
+        {
+            "Category": "analysis",
+            "Tags": ["security", "review"],
+            "Attribution": {"Team": "engineering", "Project.$": "$.project"},
+        }
     )
     document["States"]["Call2"]["Budget"].update({"Category": "generation", "Tags": ["review"]})
     document["States"]["Call3"]["Model"] = "small"
@@ -69,8 +72,7 @@ def test_priced_attribution_sums_per_value() -> None:
                             "Type": "Task",
                             "Agent": "LLM",
                             "Parameters": {"prompt": "hello"},
-                            "Budget": {"Category": "batch",
-                                       "Attribution": {"Project.$": "$.p"}},
+                            "Budget": {"Category": "batch", "Attribution": {"Project.$": "$.p"}},
                             "End": True,
                         }
                     },

@@ -30,14 +30,28 @@ def test_alerts_fire_once_each_when_their_share_is_reached() -> None:
         (
             ["dev-team@example.com"],
             "Half the budget",
-            {"requestId": "run-1:budget-alert:50%", "executionId": "run-1", "at": "50%",
-             "cost": 2.0, "tokens": 210, "channel": "log", "priority": None},
+            {
+                "requestId": "run-1:budget-alert:50%",
+                "executionId": "run-1",
+                "at": "50%",
+                "cost": 2.0,
+                "tokens": 210,
+                "channel": "log",
+                "priority": None,
+            },
         ),
         (
             ["#cost-alerts"],
             "Budget at 80%: $4.00 of $4.00",
-            {"requestId": "run-1:budget-alert:80%", "executionId": "run-1", "at": "80%",
-             "cost": 4.0, "tokens": 420, "channel": "slack", "priority": "high"},
+            {
+                "requestId": "run-1:budget-alert:80%",
+                "executionId": "run-1",
+                "at": "80%",
+                "cost": 4.0,
+                "tokens": 420,
+                "channel": "slack",
+                "priority": "high",
+            },
         ),
     ]
     alerts = [(e["details"]["at"]) for e in result.trace if e["type"] == "BudgetAlert"]
@@ -86,8 +100,14 @@ def test_webhook_channel_posts_the_alert(webhook: tuple[str, list[dict[str, Any]
         {
             "recipients": [url],
             "message": "Budget at 50%: 105 of 200 tokens",
-            "details": {"requestId": "hooked:budget-alert:50%", "executionId": "hooked",
-                        "at": "50%", "cost": 1.0, "tokens": 105, "channel": "webhook",
-                        "priority": None},
+            "details": {
+                "requestId": "hooked:budget-alert:50%",
+                "executionId": "hooked",
+                "at": "50%",
+                "cost": 1.0,
+                "tokens": 105,
+                "channel": "webhook",
+                "priority": None,
+            },
         }
     ]

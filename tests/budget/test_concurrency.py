@@ -28,8 +28,9 @@ def map_document(budget: dict[str, Any]) -> dict[str, Any]:
                             "Parameters": {"prompt": "hello"},
                             "Budget": {"MaxOutputTokens": OUTPUT_TOKENS},
                             "ResultSelector": {"done.$": "$.call"},
-                            "Catch": [{"ErrorEquals": ["States.BudgetExceeded"],
-                                       "Next": "Refused"}],
+                            "Catch": [
+                                {"ErrorEquals": ["States.BudgetExceeded"], "Next": "Refused"}
+                            ],
                             "End": True,
                         },
                         "Refused": {"Type": "Pass", "Result": "refused", "End": True},

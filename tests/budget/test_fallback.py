@@ -32,8 +32,11 @@ def test_cascade_stages_apply_in_order() -> None:
         },
     }
     agent = Scripted()
-    prices = {"medium": {"input": 0, "output": 10_000}, "big": {"input": 0, "output": 10_000},
-              "small": {"input": 0, "output": 1_000}}
+    prices = {
+        "medium": {"input": 0, "output": 10_000},
+        "big": {"input": 0, "output": 10_000},
+        "small": {"input": 0, "output": 1_000},
+    }
     engine(calls_workflow(budget), agent, prices=prices).run({})
     assert [model for _, model in agent.calls] == ["big", "medium", "small", "small", "small"]
 
@@ -72,8 +75,10 @@ def test_reduce_quality_reaches_the_agent() -> None:
         seen.append(context.reduce_quality)
         return AgentResult("ok", Usage(5, 100, "big"))
 
-    budget = {"MaxCost": 10, "Fallback": {"Cascade": [
-        {"When": "BudgetAt20Percent", "Action": "ReduceQuality"}]}}
+    budget = {
+        "MaxCost": 10,
+        "Fallback": {"Cascade": [{"When": "BudgetAt20Percent", "Action": "ReduceQuality"}]},
+    }
     engine(calls_workflow(budget, count=4), agent).run({})
     assert seen == [False, False, True, True]
 
@@ -90,7 +95,12 @@ def test_fallback_notify_tells_the_budget_recipients_once() -> None:
         (
             ["finops@example.com"],
             "Budget fallback activated at Call2: small",
-            {"stage": 0, "model": "small", "agent": None, "action": None,
-             "requestId": "run-1:budget-fallback:0"},
+            {
+                "stage": 0,
+                "model": "small",
+                "agent": None,
+                "action": None,
+                "requestId": "run-1:budget-fallback:0",
+            },
         )
     ]

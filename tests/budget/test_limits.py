@@ -82,18 +82,28 @@ def test_an_unset_environment_variable_fails_the_run_with_its_name(
 @pytest.mark.parametrize(
     ("budget", "cause"),
     [
-        ({"MaxCost": "five dollars"},
-         "Budget.MaxCost is 'five dollars': give an amount such as \"$5.00\" or 5 (USD)"),
-        ({"MaxCost": 5, "Currency": "EUR"},
-         "Budget.Currency is 'EUR': prices are known in USD only; use USD"),
-        ({"MaxCost": 5, "OnExceed": "Panic"},
-         "Budget.OnExceed is 'Panic': use one of Fail, PauseAndNotify, UseFallback, Continue, "
-         "Throttle"),
-        ({"MaxCost": 5, "Fallback": {"When": "BudgetAtSomePercent", "UseModel": "small"}},
-         "Budget.Fallback.When is 'BudgetAtSomePercent': use BudgetAt<N>Percent, "
-         "TokensAt<N>Percent (N from 1 to 100) or Always"),
-        ({"MaxCost": 5, "Alerts": [{"At": "lots"}]},
-         "Budget.Alerts[0].At is 'lots': give a share such as \"80%\""),
+        (
+            {"MaxCost": "five dollars"},
+            "Budget.MaxCost is 'five dollars': give an amount such as \"$5.00\" or 5 (USD)",
+        ),
+        (
+            {"MaxCost": 5, "Currency": "EUR"},
+            "Budget.Currency is 'EUR': prices are known in USD only; use USD",
+        ),
+        (
+            {"MaxCost": 5, "OnExceed": "Panic"},
+            "Budget.OnExceed is 'Panic': use one of Fail, PauseAndNotify, UseFallback, Continue, "
+            "Throttle",
+        ),
+        (
+            {"MaxCost": 5, "Fallback": {"When": "BudgetAtSomePercent", "UseModel": "small"}},
+            "Budget.Fallback.When is 'BudgetAtSomePercent': use BudgetAt<N>Percent, "
+            "TokensAt<N>Percent (N from 1 to 100) or Always",
+        ),
+        (
+            {"MaxCost": 5, "Alerts": [{"At": "lots"}]},
+            "Budget.Alerts[0].At is 'lots': give a share such as \"80%\"",
+        ),
         ({"Pool": "team"}, "Budget.Pool needs MaxFromPool: how much one run may take"),
     ],
 )
@@ -110,8 +120,11 @@ def test_continue_warns_once_and_keeps_going() -> None:
     assert (result.status, len(agent.calls), result.cost) == ("SUCCEEDED", 5, 5.0)
     warnings = [event for event in result.trace if event["type"] == "BudgetExceededWarning"]
     assert [(event["state"], event["details"]["reason"]) for event in warnings] == [
-        ("Call3", "MaxCost $2.00: $2.00 spent, $0.00 reserved by calls in flight, "
-                  "this call needs up to $1.00")
+        (
+            "Call3",
+            "MaxCost $2.00: $2.00 spent, $0.00 reserved by calls in flight, "
+            "this call needs up to $1.00",
+        )
     ]
 
 
@@ -125,7 +138,10 @@ def test_use_fallback_switches_to_the_cheaper_model_when_the_limit_is_near() -> 
     result = engine(calls_workflow(budget), agent).run({})
     # $1 + $1, then $0.10 calls (the third would cross $2.50 on big) until $2.50 is reached
     assert agent.calls == [
-        ("Call1", "big"), ("Call2", "big"), ("Call3", "small"), ("Call4", "small"),
+        ("Call1", "big"),
+        ("Call2", "big"),
+        ("Call3", "small"),
+        ("Call4", "small"),
         ("Call5", "small"),
     ]
     assert round(result.cost, 9) == 2.3

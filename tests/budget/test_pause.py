@@ -29,8 +29,12 @@ def test_pause_then_raise_the_limit_and_finish(tmp_path: Path) -> None:
         "reserved by calls in flight, this call needs up to $1.00. Raise the limit "
         '({"approval": "raise", "maxCost": "$10.00", "maxTokens": 50000}) or stop.',
         "options": ["raise", "stop"],
-        "budget": {"maxCost": 2.5, "maxTokens": None, "remainingCost": 0.5,
-                   "remainingTokens": None},
+        "budget": {
+            "maxCost": 2.5,
+            "maxTokens": None,
+            "remainingCost": 0.5,
+            "remainingTokens": None,
+        },
     }
     assert [(to, details["requestId"]) for to, _, details in notifier.sent] == [
         (["lead@example.com"], "run-1:Call3:12:budget")
@@ -46,7 +50,10 @@ def test_pause_then_raise_the_limit_and_finish(tmp_path: Path) -> None:
     assert (resumed.cost, resumed.tokens_used) == (4.0, 420)
     assert resumed.cost_report is not None
     assert resumed.cost_report["budget"] == {
-        "maxCost": 4.0, "maxTokens": None, "remainingCost": 0.0, "remainingTokens": None
+        "maxCost": 4.0,
+        "maxTokens": None,
+        "remainingCost": 0.0,
+        "remainingTokens": None,
     }
 
 

@@ -189,7 +189,7 @@ local reserved = tonumber(redis.call('HGET', KEYS[1], 'reserved') or '0')
 local amount = tonumber(ARGV[1])
 if spent + reserved + amount > tonumber(limit) + 1e-12 then return 0 end
 local fresh = redis.call('EXISTS', KEYS[1]) == 0
-redis.call('HSET', KEYS[1], 'reserved', tostring(reserved + amount))
+redis.call('HSET', KEYS[1], 'reserved', tostring(reserved + amount), 'limit', limit)
 if fresh and ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
 """
