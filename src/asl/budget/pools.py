@@ -14,12 +14,14 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from asl.store import Store
-from asl.store.memory import MemoryStore
-from asl.store.redis import RedisStore
-from asl.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from asl.store.memory import MemoryStore
+    from asl.store.redis import RedisStore
+    from asl.store.sqlite import SQLiteStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,10 @@ class Counters(Protocol):
 
 
 def counters_for(store: Store) -> Counters:
+    from asl.store.memory import MemoryStore
+    from asl.store.redis import RedisStore
+    from asl.store.sqlite import SQLiteStore
+
     if isinstance(store, SQLiteStore):
         return SQLiteCounters(store)
     if isinstance(store, RedisStore):

@@ -18,10 +18,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import genai_prices
-from genai_prices import data_snapshot
-from genai_prices import types as genai_types
-
 from asl.agents.base import Usage
 from asl.language.errors import ASLError
 
@@ -110,6 +106,10 @@ def _override_rates(model: str, prices: Any) -> Rates:
 
 
 def _snapshot_rates(model: str, provider: str | None) -> Rates | None:
+    # Imported on first use: loading the price data takes most of a second.
+    from genai_prices import data_snapshot
+    from genai_prices import types as genai_types
+
     snapshot = data_snapshot.get_snapshot()
     try:
         found_provider, info = snapshot.find_provider_model(model, None, provider, None)
@@ -145,6 +145,8 @@ def _snapshot_rates(model: str, provider: str | None) -> Rates | None:
 
 
 def _exact(exact: Any, usage: Usage) -> float:
+    import genai_prices
+
     provider, info = exact
     genai_usage = genai_prices.Usage(
         input_tokens=usage.input_tokens,
