@@ -518,6 +518,9 @@ def _stderr_is_terminal() -> bool:
 
 def outcome(result: WorkflowResult) -> str:
     """stdout for a succeeded execution; raise the exit for any other end."""
+    from asl.cli_budget import echo_cost_report
+
+    echo_cost_report(result)  # stderr, whatever the end
     if result.paused:
         raise ExecutionPaused(
             stdout=json_document(
@@ -537,6 +540,7 @@ def outcome(result: WorkflowResult) -> str:
 
 # resume, approve, reject and executions live in cli_store and add themselves to ``main``;
 # imported last because they use what this module defines above.
+import asl.cli_budget  # noqa: E402
 import asl.cli_store  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover - `python -m asl.cli`

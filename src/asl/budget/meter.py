@@ -153,7 +153,8 @@ class Meter:
             used = self.ledger.cost if self.workflow.release_on_complete else share
             await (await self._shared()).settle(pool_key(self.workflow.pool or ""), share, used)
             self.pool_held = False
-        if status == "PAUSED" or self.execution.durable is not None:
+        stored = status == "PAUSED" or self.execution.durable is not None
+        if stored and (self.ledger.calls or self.workflow is not None):
             await self.save()
 
     # -- accounting -----------------------------------------------------------------------
