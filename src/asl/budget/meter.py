@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from asl.agents.base import Usage
@@ -85,7 +85,7 @@ class Admission:
     category: str | None = None
     tags: tuple[str, ...] = ()
     attribution: dict[str, str] | None = None
-    shared: list[tuple[str, float]] = field(default_factory=list)  # store counters reserved
+    shared: list[tuple[str, float]] | None = None  # store counters reserved
 
 
 class Meter:
@@ -115,6 +115,8 @@ class Meter:
         self.warned = False
         self.pool_held = False
         self.models_seen: dict[str, str] = {}
+        # Whether calls also reserve from store counters (per-period and TrackBy limits).
+        self.shares = False
         # Set once OnExceed UseFallback had to switch: every later call uses it too.
         self.forced_model: str | None = None
         self._counters: Counters | None = None
@@ -131,6 +133,7 @@ class Meter:
         if self.workflow is None:
             return
         self.limits = resolve_limits(self.workflow, self.execution.input)
+        self.shares = _shares(self.workflow, self.limits)
         if self.workflow.pool is not None and self.limits.from_pool is not None:
             counters = await self._shared()
             taken = await counters.reserve(
@@ -191,18 +194,23 @@ class Meter:
         name = task.name
         execution = self.execution
         state_budget = self.plan.state(name, task.budget_block)
-        decision = execution.decisions.get(name)
-        if isinstance(decision, dict) and decision.get("approval") in DECISION_OPTIONS:
-            execution.decisions.pop(name)
-            self._decided(name, decision, entered)
-        fired = self._fired_stages(name)
-        staged = next((st.model for st in reversed(fired) if st.model), None)
-        model = self.forced_model or staged or task.model_hint
-        agent = next((st.agent for st in reversed(fired) if st.agent), None)
-        reduce = any(st.action == "ReduceQuality" for st in fired)
-        waiting = [st for st in fired if st.action == "PauseAndNotify"]
-        if waiting and waiting[-1].index not in self.stages_acknowledged:
-            raise self._pause(task, data, scope, entered, "the fallback cascade pauses here")
+        if execution.decisions:
+            decision = execution.decisions.get(name)
+            if isinstance(decision, dict) and decision.get("approval") in DECISION_OPTIONS:
+                execution.decisions.pop(name)
+                self._decided(name, decision, entered)
+        model = self.forced_model or task.model_hint
+        agent = None
+        reduce = False
+        if self.workflow is not None and self.workflow.stages:
+            fired = self._fired_stages(name)
+            staged = next((st.model for st in reversed(fired) if st.model), None)
+            model = self.forced_model or staged or task.model_hint
+            agent = next((st.agent for st in reversed(fired) if st.agent), None)
+            reduce = any(st.action == "ReduceQuality" for st in fired)
+            waiting = [st for st in fired if st.action == "PauseAndNotify"]
+            if waiting and waiting[-1].index not in self.stages_acknowledged:
+                raise self._pause(task, data, scope, entered, "the fallback cascade pauses here")
         # Without a model named, the model this agent reported last time is priced.
         calls = agent or task.agent_name
         priced = model or self.models_seen.get(calls)
@@ -235,7 +243,8 @@ class Meter:
         held = self.state_reserved.setdefault(name, [0.0, 0])
         held[0] += cost
         held[1] += tokens
-        await self._reserve_shared(admission, task, entered)
+        if self.shares:
+            await self._reserve_shared(admission, task, entered)
         return admission
 
     async def after_call(self, admission: Admission, usage: Usage | None) -> None:
@@ -252,7 +261,8 @@ class Meter:
                 spent = usage.cost or (self.prices.cost(usage) or 0.0)
             for key, amount in admission.shared:
                 await counters.settle(key, amount, spent)
-        await self.flush()
+        if self._notices:
+            await self.flush()
         if self.execution.durable is not None:
             await self.save()
 
@@ -278,11 +288,15 @@ class Meter:
         return None
 
     def _max_cost(self) -> float | None:
+        """The money limit in force: MaxCost, or the pool share when that is smaller."""
         limits = self.limits
         if limits is None:
             return None
-        caps = [c for c in (limits.max_cost, limits.from_pool) if c is not None]
-        return min(caps) if caps else None
+        if limits.from_pool is None:
+            return limits.max_cost
+        if limits.max_cost is None:
+            return limits.from_pool
+        return min(limits.max_cost, limits.from_pool)
 
     def _over_limit(
         self,
@@ -412,15 +426,15 @@ class Meter:
             if alert.percent in self.alerts_sent:
                 continue
             if cap is not None:
-                reached = self.ledger.cost >= cap * alert.percent / 100 - 1e-12
+                if self.ledger.cost < cap * alert.percent / 100 - 1e-12:
+                    return  # alerts are sorted: no later one is reached either
                 measure = f"{usd(self.ledger.cost)} of {usd(cap)}"
             elif self.limits.max_tokens is not None:
-                reached = self.ledger.tokens >= self.limits.max_tokens * alert.percent / 100
+                if self.ledger.tokens < self.limits.max_tokens * alert.percent / 100:
+                    return
                 measure = f"{self.ledger.tokens} of {self.limits.max_tokens} tokens"
             else:
                 return
-            if not reached:
-                continue
             self.alerts_sent.append(alert.percent)
             at = f"{alert.percent:g}%"
             message = alert.message or f"Budget at {at}: {measure}"
@@ -539,6 +553,8 @@ class Meter:
                 now = self.execution.clock.time()
                 key = key.rsplit(":", 1)[0] + f":{int(now // period)}"
             else:
+                if admission.shared is None:
+                    admission.shared = []
                 admission.shared.append((key, admission.cost))
 
     # -- persistence ----------------------------------------------------------------------
@@ -586,6 +602,8 @@ class Meter:
                 limits.get("tracked"),
                 limits.get("fromPool"),
             )
+        if self.workflow is not None and self.limits is not None:
+            self.shares = _shares(self.workflow, self.limits)
         self.alerts_sent = list(saved.get("alertsSent", []))
         self.stages_seen = list(saved.get("stagesSeen", []))
         self.stages_acknowledged = list(saved.get("stagesAcknowledged", []))
@@ -611,6 +629,11 @@ class Meter:
     def report(self) -> dict[str, Any]:
         currency = self.workflow.currency if self.workflow is not None else "USD"
         return cost_report(self.ledger, self.limits, currency)
+
+
+def _shares(workflow: WorkflowBudget, limits: Limits) -> bool:
+    tracked = limits.tracked is not None and workflow.reset_period is not None
+    return limits.per_hour is not None or limits.per_day is not None or tracked
 
 
 def _period_name(seconds: float) -> str:

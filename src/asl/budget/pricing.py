@@ -42,6 +42,11 @@ class Rates:
     tier_start: int = NO_TIER
     exact: Any = None  # genai-prices' (provider, model) when the flat rates are not enough
 
+    def estimate(self, input_tokens: int, output_tokens: int) -> float:
+        if input_tokens >= self.tier_start:
+            return _exact(self.exact, Usage(input_tokens, output_tokens))
+        return (input_tokens * self.input + output_tokens * self.output) / PER_MILLION
+
     def cost(self, usage: Usage) -> float:
         if usage.input_tokens >= self.tier_start:
             return _exact(self.exact, usage)
@@ -83,7 +88,9 @@ class PriceTable:
         return None if rates is None else rates.cost(usage)
 
     def estimate(self, model: str | None, input_tokens: int, output_tokens: int) -> float | None:
-        return self.cost(Usage(input_tokens, output_tokens, model))
+        """The price of a call before it is made (no cache hits assumed)."""
+        rates = self.rates(model)
+        return None if rates is None else rates.estimate(input_tokens, output_tokens)
 
 
 def _override_rates(model: str, prices: Any) -> Rates:

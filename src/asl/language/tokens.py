@@ -104,11 +104,7 @@ def encoding_name(model: str | None) -> str:
     return "cl100k_base"
 
 
-def as_text(value: Any) -> str:
-    """What a model is sent for a value: a string as is, anything else as compact JSON."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def count_tokens(value: Any, model: str | None = None) -> int:
@@ -117,7 +113,12 @@ def count_tokens(value: Any, model: str | None = None) -> int:
     Special-token text such as ``<|endoftext|>`` is counted as ordinary text,
     as a provider does with user content.
     """
-    text = as_text(value)
+    text = value if isinstance(value, str) else _compact(value)
     if not text:
         return 0
-    return len(encoding(encoding_name(model)).encode_ordinary(text))
+    name = "cl100k_base" if model is None else encoding_name(model)
+    found = _encodings.get(name) or encoding(name)
+    try:
+        return len(found._core_bpe.encode_ordinary(text))
+    except UnicodeEncodeError:  # lone surrogates: tiktoken's own fallback
+        return len(found.encode_ordinary(text))
