@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from asl import AgentContext, AgentResult, Usage, WorkflowEngine
+from asl.store import open_store
 from tests.budget.scripted import OUTPUT_TOKENS, PRICES, Scripted, engine
 
 
@@ -60,12 +61,23 @@ def built(store: str, dies: bool) -> WorkflowEngine:
 
     async def right(parameters: Any, context: AgentContext) -> AgentResult:
         if dies:
-            await asyncio.sleep(0.3)  # Left has settled and saved its spend by now
+            await _left_settled(store, context.execution_id)
             os._exit(9)
         return AgentResult("right", Usage(5, OUTPUT_TOKENS, "big"))
 
     wf.register_agent("Right", right)
     return wf
+
+
+async def _left_settled(url: str, execution_id: str) -> None:
+    """Wait (at most 0.8 s: the lease is 1 s) until Left's spend is saved in the store."""
+    store = await open_store(url)
+    for _ in range(80):
+        entry = await store.get_memory("asl.budget", execution_id)
+        if entry is not None and "Left" in entry.value["ledger"]["byState"]:
+            break
+        await asyncio.sleep(0.01)
+    await store.close()
 
 
 if __name__ == "__main__":

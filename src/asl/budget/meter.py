@@ -105,7 +105,8 @@ class Meter:
         self._store = store
         self.notifier = notifier
         self.ledger = Ledger()
-        self.limits: Limits | None = None
+        self._limits: Limits | None = None
+        self._cap: float | None = None
         self.reserved_tokens = 0
         self.reserved_cost = 0.0
         self.state_reserved: dict[str, list[float]] = {}
@@ -287,16 +288,20 @@ class Meter:
             )
         return None
 
+    @property
+    def limits(self) -> Limits | None:
+        return self._limits
+
+    @limits.setter
+    def limits(self, limits: Limits | None) -> None:
+        """Also keep the money limit in force: MaxCost, or the pool share if smaller."""
+        self._limits = limits
+        caps = [] if limits is None else [limits.max_cost, limits.from_pool]
+        given = [cap for cap in caps if cap is not None]
+        self._cap = min(given) if given else None
+
     def _max_cost(self) -> float | None:
-        """The money limit in force: MaxCost, or the pool share when that is smaller."""
-        limits = self.limits
-        if limits is None:
-            return None
-        if limits.from_pool is None:
-            return limits.max_cost
-        if limits.max_cost is None:
-            return limits.from_pool
-        return min(limits.max_cost, limits.from_pool)
+        return self._cap
 
     def _over_limit(
         self,
@@ -349,7 +354,7 @@ class Meter:
     ) -> None:
         problem = None
         spent_cost, spent_tokens = self.ledger.state_totals(name)
-        held = self.state_reserved.get(name, [0.0, 0])
+        held = self.state_reserved.get(name) or _NOTHING_HELD
         if budget.max_input_tokens is not None and input_tokens > budget.max_input_tokens:
             problem = (
                 f"the state's MaxInputTokens {budget.max_input_tokens}: the input has "
@@ -629,6 +634,9 @@ class Meter:
     def report(self) -> dict[str, Any]:
         currency = self.workflow.currency if self.workflow is not None else "USD"
         return cost_report(self.ledger, self.limits, currency)
+
+
+_NOTHING_HELD = (0.0, 0)
 
 
 def _shares(workflow: WorkflowBudget, limits: Limits) -> bool:
