@@ -56,7 +56,9 @@ DOCUMENT: dict[str, Any] = {
 
 
 def built(store: str, dies: bool) -> WorkflowEngine:
-    wf = engine(DOCUMENT, Scripted(), store=store, prices=PRICES, lease_seconds=1.0)
+    # The dying run holds a short lease, so the test can take over soon after it dies.
+    lease = 1.0 if dies else 60.0
+    wf = engine(DOCUMENT, Scripted(), store=store, prices=PRICES, lease_seconds=lease)
     wf.register_agent("Left", Scripted())
 
     async def right(parameters: Any, context: AgentContext) -> AgentResult:

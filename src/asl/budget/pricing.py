@@ -12,6 +12,8 @@ A model that neither table knows has an unknown price: ``None``, never 0.
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -113,11 +115,9 @@ def _override_rates(model: str, prices: Any) -> Rates:
 
 
 def _snapshot_rates(model: str, provider: str | None) -> Rates | None:
-    # Imported on first use: loading the price data takes most of a second.
-    from genai_prices import data_snapshot
     from genai_prices import types as genai_types
 
-    snapshot = data_snapshot.get_snapshot()
+    snapshot = _snapshot()
     try:
         found_provider, info = snapshot.find_provider_model(model, None, provider, None)
     except LookupError:
@@ -149,6 +149,23 @@ def _snapshot_rates(model: str, provider: str | None) -> Rates | None:
         tier_start=tier_start,
         exact=exact,
     )
+
+
+@functools.cache
+def _snapshot() -> Any:
+    """genai-prices' bundled snapshot, loaded on first use (it takes most of a second).
+
+    Its tens of thousands of objects live as long as the process, so they are moved
+    out of the garbage collector's reach (``gc.freeze``, after a collection): otherwise
+    every full collection walks them again, which stalls a busy process for tens of
+    milliseconds each time.
+    """
+    from genai_prices import data_snapshot
+
+    snapshot = data_snapshot.get_snapshot()
+    gc.collect()
+    gc.freeze()
+    return snapshot
 
 
 def _exact(exact: Any, usage: Usage) -> float:
