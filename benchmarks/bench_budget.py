@@ -8,8 +8,9 @@ Target (budget issue): accounting + enforcement add ≤ 20 µs per agent call.
    median is the figure, because a shared machine's scheduler adds long tails
    that are not ours. Tokenizing alone is shown apart.
 2. End to end: the same Map of 2,000 sequential Task calls, in memory, with
-   an agent returning plain JSON (nothing to account) and with a Budget and a
-   state Budget (every call accounted and enforced); best of 5 runs, per call.
+   an agent returning plain JSON (nothing to account), returning usage (priced
+   and summed, no Budget), and with a Budget and a state Budget (every call
+   accounted and enforced); best of 5 runs, per call.
 
 Run: ``python benchmarks/bench_budget.py``.
 """
@@ -120,10 +121,12 @@ def main() -> None:
     print(f"hooks per call (median of {HOOK_CALLS}): {hook:6.1f} µs (target ≤ 20 µs)")
     print(f"  of which tokenizing the input:  {tokenizing:6.1f} µs")
     plain = per_call(document(False), lambda parameters: {"ok": True})
+    accounted = per_call(document(False), lambda parameters: AgentResult({"ok": True}, USAGE))
     enforced = per_call(document(True), lambda parameters: AgentResult({"ok": True}, USAGE))
     print(f"end to end, plain JSON agent:       {plain:6.1f} µs per call (best of {ROUNDS})")
+    print(f"end to end, usage accounted:        {accounted:6.1f} µs per call (no Budget)")
     print(f"end to end, accounted and enforced: {enforced:6.1f} µs per call")
-    print(f"  difference:                       {enforced - plain:6.1f} µs per call")
+    print(f"  difference from plain:            {enforced - plain:6.1f} µs per call")
 
 
 if __name__ == "__main__":

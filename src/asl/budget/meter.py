@@ -205,13 +205,14 @@ class Meter:
         reduce = False
         if self.workflow is not None and self.workflow.stages:
             fired = self._fired_stages(name)
-            staged = next((st.model for st in reversed(fired) if st.model), None)
-            model = self.forced_model or staged or task.model_hint
-            agent = next((st.agent for st in reversed(fired) if st.agent), None)
-            reduce = any(st.action == "ReduceQuality" for st in fired)
-            waiting = [st for st in fired if st.action == "PauseAndNotify"]
-            if waiting and waiting[-1].index not in self.stages_acknowledged:
-                raise self._pause(task, data, scope, entered, "the fallback cascade pauses here")
+            if fired:
+                staged = next((st.model for st in reversed(fired) if st.model), None)
+                model = self.forced_model or staged or task.model_hint
+                agent = next((st.agent for st in reversed(fired) if st.agent), None)
+                reduce = any(st.action == "ReduceQuality" for st in fired)
+                waiting = [st for st in fired if st.action == "PauseAndNotify"]
+                if waiting and waiting[-1].index not in self.stages_acknowledged:
+                    raise self._pause(task, data, scope, entered, "the fallback cascade pauses")
         # Without a model named, the model this agent reported last time is priced.
         calls = agent or task.agent_name
         priced = model or self.models_seen.get(calls)
@@ -241,9 +242,12 @@ class Meter:
                     raise located(error, name, entered) from None
         self.reserved_tokens += tokens
         self.reserved_cost += cost
-        held = self.state_reserved.setdefault(name, [0.0, 0])
-        held[0] += cost
-        held[1] += tokens
+        held = self.state_reserved.get(name)
+        if held is None:
+            self.state_reserved[name] = [cost, tokens]
+        else:
+            held[0] += cost
+            held[1] += tokens
         if self.shares:
             await self._reserve_shared(admission, task, entered)
         return admission
