@@ -20,6 +20,10 @@ def test_max_cost_refuses_exactly_the_call_that_would_cross_it() -> None:
         "this call needs up to $1.00"
     )
     assert result.cost == 3.0
+    failed = [event for event in result.trace if event["type"] == "TaskFailed"]
+    assert [(event["state"], event["details"]["error"]) for event in failed] == [
+        ("Call4", "States.BudgetExceeded")
+    ]
 
 
 def test_max_tokens_refuses_exactly_the_call_that_would_cross_it() -> None:

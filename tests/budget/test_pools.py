@@ -167,21 +167,22 @@ def test_throttle_waits_for_the_next_hour() -> None:
     assert throttled == ["BudgetThrottled"] * 3
 
 
-def test_per_user_budgets_reset_each_period() -> None:
+def test_per_user_budgets_reset_each_period(store_url: str) -> None:
     clock = ManualClock()
-    store = MemoryStore(clock.time)
     budget = {"MaxCost.$": "$.userBudget", "TrackBy": "$.userId", "ResetPeriod": "daily"}
     document = calls_workflow(budget, count=1)
     document["States"]["Call1"]["Model"] = "big"
-    runs = [
-        engine(document, Scripted(), store=store, clock=clock)
-        .run({"userId": user, "userBudget": 2})
-        .status
-        for user in ("ada", "ada", "ada", "bob")
+    ada, bob = f"ada-{uuid.uuid4().hex[:6]}", f"bob-{uuid.uuid4().hex[:6]}"
+
+    def run(user: str) -> str:
+        wf = engine(document, Scripted(), store=target(store_url), clock=clock, durable=False)
+        return wf.run({"userId": user, "userBudget": 2}).status
+
+    assert [run(user) for user in (ada, ada, ada, bob)] == [
+        "SUCCEEDED",
+        "SUCCEEDED",
+        "FAILED",
+        "SUCCEEDED",
     ]
-    assert runs == ["SUCCEEDED", "SUCCEEDED", "FAILED", "SUCCEEDED"]
     clock.advance(86400)
-    again = engine(document, Scripted(), store=store, clock=clock).run(
-        {"userId": "ada", "userBudget": 2}
-    )
-    assert again.status == "SUCCEEDED"
+    assert run(ada) == "SUCCEEDED"

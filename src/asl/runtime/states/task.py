@@ -67,7 +67,11 @@ class TaskState(RecoverableState):
         budget = execution.budget
         admission = None
         if budget is not None and budget.applies(self):  # checked and reserved before spending
-            admission = await budget.admit(self, data, parameters, scope, entered)
+            try:
+                admission = await budget.admit(self, data, parameters, scope, entered)
+            except ASLError as refused:
+                execution.record("TaskFailed", name, None, failure(refused))
+                raise
         target = admission.agent if admission is not None and admission.agent else self.agent_name
         agent = execution.registry.find(target)
         if agent is None:
