@@ -147,6 +147,7 @@ class Meter:
                     f"{usd(self.limits.from_pool)} (MaxFromPool): it is used up or not created",
                 )
             self.pool_held = True
+            await self.save()  # a recovery after a crash must not take the share twice
 
     async def end(self, status: str) -> None:
         """Return the pool share (unless paused) and save the final budget state."""
