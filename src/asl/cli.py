@@ -551,6 +551,9 @@ def _stderr_is_terminal() -> bool:
 
 def outcome(result: WorkflowResult) -> str:
     """stdout for a succeeded execution; raise the exit for any other end."""
+    from asl.cli_budget import echo_cost_report
+
+    echo_cost_report(result)  # stderr, whatever the end
     if result.paused:
         raise ExecutionPaused(
             stdout=json_document(
@@ -569,10 +572,11 @@ def outcome(result: WorkflowResult) -> str:
 
 
 # resume, approve, reject and executions live in cli_store, feedback in cli_events, graph in
-# cli_graph, schema in cli_schema, test and test-state in cli_testing, serve, worker and keys
-# in cli_service; each adds its commands to ``main``, imported last because they use what
-# this module defines above.
+# cli_graph, schema in cli_schema, test and test-state in cli_testing, budget pools in
+# cli_budget, serve, worker and keys in cli_service; each adds its commands to ``main``,
+# imported last because they use what this module defines above.
 from asl import (  # noqa: E402, F401
+    cli_budget,
     cli_events,
     cli_graph,
     cli_schema,

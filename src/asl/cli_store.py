@@ -432,8 +432,12 @@ def show(execution_id: str, store_url: str | None) -> None:
     """Print the execution EXECUTION_ID as one JSON document, with its requests."""
 
     async def work(store: Store) -> dict[str, Any]:
+        from asl.budget import load_report
+
         record = await _load(store, execution_id)
-        return detail(record, await store.list_requests(execution_id, pending_only=False))
+        shown = detail(record, await store.list_requests(execution_id, pending_only=False))
+        report = await load_report(store, execution_id)
+        return shown if report is None else {**shown, "costReport": report}
 
     click.echo(json_document(with_store(store_choice(store_url), work)), nl=False)
 

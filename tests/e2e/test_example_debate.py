@@ -66,8 +66,20 @@ def test_the_debate_example_through_asl_run(runner: CliRunner) -> None:
 
     result = runner.invoke(main, [*args, "--input", json.dumps(RISKY_INPUT)])
 
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, result.stderr) == (0, COST_REPORT)
     assert json.loads(result.stdout) == JUDGED
+
+
+# The example's agents report tokens for models with no price: listed as unpriced.
+COST_REPORT = """\
+cost: $0.000000 (+ unpriced calls) USD, 1020 tokens, 11 agent calls
+  state Brief: $0.000000, 160 tokens
+  state Debate: $0.000000, 860 tokens
+  model small-model: $0.000000
+  model unknown: $0.000000
+  unpriced small-model: 1 calls, 160 tokens
+  unpriced unknown: 10 calls, 860 tokens
+"""
 
 
 def test_the_brief_falls_back_to_the_small_model_and_hides_the_token() -> None:

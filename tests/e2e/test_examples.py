@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from asl import AgentRegistry, WorkflowEngine
+from asl.budget.report import summary_lines
 from asl.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -188,7 +189,11 @@ def test_example_output_through_asl_run(
 
     result = runner.invoke(main, [*args, "--input", json.dumps(execution_input)])
 
-    assert (result.exit_code, result.stderr) == (0, "")
+    # stderr carries only the cost report, when agents reported usage
+    report = _engine(example).run(execution_input).cost_report
+    assert report is not None
+    cost_lines = summary_lines(report) if report["calls"] else []
+    assert (result.exit_code, result.stderr) == (0, "".join(f"{line}\n" for line in cost_lines))
     assert result.stdout == json.dumps(expected, ensure_ascii=False) + "\n"
 
 
@@ -225,5 +230,8 @@ def test_example_runs_in_a_real_process_from_the_repo_root() -> None:
 
     done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, timeout=60, check=False)
 
-    assert (done.returncode, done.stderr) == (0, b"")
+    report = _engine("parallel_review").run(_input_file("parallel_review")).cost_report
+    assert report is not None
+    cost_lines = "".join(f"{line}\n" for line in summary_lines(report))
+    assert (done.returncode, done.stderr) == (0, cost_lines.encode())
     assert done.stdout == (json.dumps(REVIEW_BLOCKED) + "\n").encode()

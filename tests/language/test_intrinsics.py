@@ -135,7 +135,8 @@ def test_every_aws_function_is_in_the_table() -> None:
     assert extensions == {
         "States.MathSubtract", "States.MathMultiply", "States.TokenCount", "States.Truncate",
         "States.Merge", "States.Pick", "States.Omit", "States.ArrayConcat", "States.Coalesce",
-        "States.CurrentCost", "States.CurrentTokens",
+        "States.CurrentCost", "States.CurrentTokens", "States.EstimateCost",
+        "States.RemainingBudget",
     }  # fmt: skip
 
 

@@ -23,6 +23,11 @@ class Usage:
     output_tokens: int = 0
     model: str | None = None
     cost: float = 0.0
+    # Of input_tokens, how many were read from / written to the provider's prompt cache
+    # (priced at their own rates); the provider, when the model name alone is ambiguous.
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    provider: str | None = None
 
     @property
     def total_tokens(self) -> int:
@@ -57,6 +62,8 @@ class AgentContext:
     idempotency_key: str
     logger: logging.Logger
     _heartbeat: Callable[[], None] | None = None
+    # The model for this call: the state's Model (preferred, or a fallback), or the one
+    # the workflow's Budget chose; ReduceQuality asks for a cheaper answer.
     model: str | None = None
     generation: Generation | None = None
     metadata: dict[str, Any] | None = None
@@ -66,6 +73,7 @@ class AgentContext:
     _report_progress: Callable[[float, str | None], None] | None = None
     # The state's governed tools (asl.tools.ToolBox); call them through call_tool.
     toolbox: Any = None
+    reduce_quality: bool = False
 
     def heartbeat(self) -> None:
         """Tell the engine the agent is alive (resets HeartbeatSeconds)."""

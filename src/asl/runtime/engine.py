@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asl.agents.registry import AgentRegistry
+from asl.budget import BudgetPlan, Meter, PriceTable
 from asl.definition.expand import expand
 from asl.definition.load import Document, load_dict, load_file, load_text
 from asl.definition.validate import validate
@@ -81,6 +82,7 @@ class WorkflowEngine(Resumable, Observable):
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         notifier: Any = None,
         renew_lease: bool = False,
+        prices: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.document = definition if isinstance(definition, Document) else load_dict(definition)
         self.registry = registry if registry is not None else AgentRegistry()
@@ -106,6 +108,9 @@ class WorkflowEngine(Resumable, Observable):
         self.notifier = notifier if notifier is not None else LogNotifier()
         self._listeners = []  # on_event listeners (asl.runtime.observable)
         self._event_plan = None
+        # Per-million-token prices that win over the bundled price data (asl.budget).
+        self.prices = PriceTable(prices)
+        self._budget: BudgetPlan | None = None
 
     @classmethod
     def from_file(
@@ -269,6 +274,9 @@ class WorkflowEngine(Resumable, Observable):
         )
         execution.open_store = self.store
         execution.approval_handler = self.approval_handler
+        if self._budget is None:
+            self._budget = BudgetPlan(self.definition, self.prices)
+        execution.budget = Meter(self._budget, execution, self.store, self.notifier)
         execution.checkpoints = functools.partial(self._save_checkpoint, execution)
         workflow_memory = self.definition.get("Memory")
         execution.memory = (
@@ -318,6 +326,7 @@ class WorkflowEngine(Resumable, Observable):
         )
         try:
             check_input(execution.input, self.payload_limit)
+            await execution.budget.begin(resumed)
             commit = None
             if journal is not None:
                 first = start or machine.start_at
@@ -345,6 +354,7 @@ class WorkflowEngine(Resumable, Observable):
             Concurrency.active -= 1
             if renewing is not None:
                 renewing.cancel()
+        await execution.budget.end(status)
         if paused is not None:
             await save_pause(
                 await self.store(),
@@ -374,6 +384,7 @@ class WorkflowEngine(Resumable, Observable):
             duration=time.perf_counter() - started,
             tokens_used=execution.tokens_used,
             cost=execution.cost,
+            cost_report=execution.budget.report(),
             paused_at_state=paused.state if paused else None,
             pending_input=paused.request if paused else None,
             checkpoint_data=paused.state_input if paused else None,

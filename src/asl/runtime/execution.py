@@ -14,6 +14,7 @@ from typing import Any
 
 from asl.agents.base import Usage
 from asl.agents.registry import AgentRegistry
+from asl.language.metering import METER
 from asl.language.variables import VARIABLES
 from asl.runtime.clock import Clock
 from asl.runtime.history import Event, iso_timestamp
@@ -44,6 +45,7 @@ class Execution:
     __slots__ = (
         "_time",
         "approval_handler",
+        "budget",
         "bus",
         "checkpoints",
         "clock",
@@ -107,6 +109,8 @@ class Execution:
         self.decisions: dict[str, Any] = {}
         self.resuming: dict[str, dict[str, Any]] = {}
         self.redrive_count = 0  # $$.Execution.RedriveCount
+        # The run's cost accounting and Budget enforcement (asl.budget.Meter), if any.
+        self.budget: Any = None
         self.top_variables: MutableMapping[str, Any] = {}
         self.on_enter = on_enter
         self.on_exit = on_exit
@@ -131,10 +135,12 @@ class Execution:
     def tokens_used(self) -> int:
         return self.input_tokens + self.output_tokens
 
-    def add_usage(self, usage: Usage) -> None:
+    def add_usage(self, usage: Usage, state: str | None = None, admission: Any = None) -> None:
+        budget = self.budget
+        cost = usage.cost if budget is None else budget.account(state, usage, admission)
         self.input_tokens += usage.input_tokens
         self.output_tokens += usage.output_tokens
-        self.cost += usage.cost
+        self.cost += cost
 
     def entered_time(self, event_id: int) -> float:
         return self.events[event_id - 1][1]
@@ -148,15 +154,20 @@ class ContextObject(dict[str, Any]):
     never a member of the object: ``$$`` dumps only AWS's members.
     """
 
-    __slots__ = ("variables",)
+    __slots__ = ("meter", "variables")
 
-    def __init__(self, members: dict[str, Any], variables: Mapping[str, Any]) -> None:
+    def __init__(
+        self, members: dict[str, Any], variables: Mapping[str, Any], meter: Any = None
+    ) -> None:
         super().__init__(members)
         self.variables = variables
+        self.meter = meter
 
     def __missing__(self, key: Any) -> Any:
         if key is VARIABLES:
             return self.variables
+        if key is METER and self.meter is not None:
+            return self.meter
         raise KeyError(key)
 
 
@@ -249,4 +260,4 @@ class Scope:
             context["Map"] = {"Item": {"Index": self.map_index, "Value": self.map_value}}
         if token:  # a .waitForTaskToken Task: what the callback sends back
             context["Task"] = {"Token": self.task_token(state_name, entered_event)}
-        return ContextObject(context, self.variables)
+        return ContextObject(context, self.variables, execution.budget)

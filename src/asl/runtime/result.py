@@ -33,6 +33,7 @@ class WorkflowResult:
         paused_at_state: str | None = None,
         pending_input: Any = None,
         checkpoint_data: Any = None,
+        cost_report: dict[str, Any] | None = None,
     ) -> None:
         self.status: Status = status
         self.execution_id = execution_id
@@ -46,6 +47,8 @@ class WorkflowResult:
         self.paused_at_state = paused_at_state
         self.pending_input = pending_input
         self.checkpoint_data = checkpoint_data
+        # Totals by state, model, category, tag and attribution (asl.budget.report).
+        self.cost_report = cost_report
 
     @property
     def success(self) -> bool:

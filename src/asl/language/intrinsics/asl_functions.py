@@ -13,6 +13,8 @@ from typing import Any
 
 from asl.language.intrinsics.render import to_json
 from asl.language.intrinsics.signature import Invalid
+from asl.language.metering import METER, Meter
+from asl.language.tokens import count_tokens
 
 CHARS_PER_TOKEN = 4
 
@@ -26,9 +28,27 @@ def math_multiply(first: int | float, second: int | float) -> int | float:
 
 
 def token_count(value: Any) -> int:
-    """A cheap estimate: one token per four UTF-8 bytes, rounded up."""
-    text = value if isinstance(value, str) else to_json(value)
-    return math.ceil(len(text.encode("utf-8")) / CHARS_PER_TOKEN)
+    """Tokens of the text (JSON for other values) in tiktoken's cl100k_base encoding."""
+    return count_tokens(value)
+
+
+def estimate_cost(context: Any, value: Any, model: str) -> float | None:
+    """The price of sending the text to ``model`` as input; null when its price is unknown."""
+    meter: Meter = _meter(context, "States.EstimateCost")
+    return meter.estimate_cost(value, model)
+
+
+def remaining_budget(context: Any) -> float | None:
+    """Money left under the workflow's MaxCost; null when the workflow sets none."""
+    meter: Meter = _meter(context, "States.RemainingBudget")
+    return meter.remaining_budget()
+
+
+def _meter(context: Any, name: str) -> Any:
+    try:
+        return context[METER]
+    except (KeyError, TypeError):
+        raise Invalid(f"{name} needs a running execution") from None
 
 
 def truncate(value: Any, max_tokens: int) -> str:

@@ -68,6 +68,10 @@ _SPECS = (
                  reads_context=True, deterministic=False),
     FunctionSpec("States.CurrentTokens", 0, 0, (), asl.current_tokens, extension=True,
                  reads_context=True, deterministic=False),
+    FunctionSpec("States.EstimateCost", 2, 2, (ANY, STRING), asl.estimate_cost, extension=True,
+                 reads_context=True, deterministic=False),
+    FunctionSpec("States.RemainingBudget", 0, 0, (), asl.remaining_budget, extension=True,
+                 reads_context=True, deterministic=False),
 )
 # fmt: on
 

@@ -291,7 +291,7 @@ class _Debate:
             usage = None
             if type(result) is AgentResult:
                 usage = result.usage
-                execution.add_usage(usage)
+                execution.add_usage(usage, self.state.name)
                 self.input_tokens += usage.input_tokens
                 self.output_tokens += usage.output_tokens
                 self.cost += usage.cost

@@ -54,6 +54,10 @@ class TaskState(RecoverableState):
         if self.guard is not None:
             self.needs(self.guard.context_mode)
         self.tools = compile_tools(name, raw.get("Tools"))  # with the workflow's DefaultTools
+        # The state's Budget block and preferred model, read by the execution's budget meter.
+        self.budget_block = raw.get("Budget") if isinstance(raw.get("Budget"), dict) else None
+        model = raw.get("Model")
+        self.model_hint = model.get("Preferred") if isinstance(model, dict) else model
         # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
         self.callback = self.agent_name.endswith(".waitForTaskToken")
         if self.callback:
@@ -78,15 +82,25 @@ class TaskState(RecoverableState):
         parameters = data if self.prepare_fn is None else self.prepare(data, context, entered)
         append(("TaskScheduled", now(), name, "parameters", parameters))
         append(("TaskStarted", now(), name, None, None))
-        agent = execution.registry.find(self.agent_name)
+        budget = execution.budget
+        admission = None
+        if budget is not None and budget.applies(self):  # checked and reserved before spending
+            try:
+                admission = await budget.admit(self, data, parameters, scope, entered)
+            except ASLError as refused:
+                execution.record("TaskFailed", name, None, failure(refused))
+                raise
+        target = admission.agent if admission is not None and admission.agent else self.agent_name
+        agent = execution.registry.find(target)
         if agent is None:
             raise self._not_found(execution.record)
         if self.guard is not None:
             agent = self.guard.bind(agent, data, context, scope, entered)
+        usage = None
         try:
             if agent.wants_context or self.timeout is not None or self.settings is not None:
                 result = await self._call_with_context(
-                    agent, parameters, data, context, scope, entered, retry_count
+                    agent, parameters, data, context, scope, entered, retry_count, admission
                 )
             elif agent.is_async:
                 result = await agent.call(parameters)
@@ -95,7 +109,8 @@ class TaskState(RecoverableState):
             else:
                 result = agent.call(parameters)
             if type(result) is AgentResult:
-                execution.add_usage(result.usage)
+                usage = result.usage
+                execution.add_usage(usage, name, admission)
                 result = result.output
             check_payload(result, execution.payload_limit, self.agent_name)
             trace = None
@@ -109,6 +124,9 @@ class TaskState(RecoverableState):
             failed = ASLError(TASK_FAILED, str(error) or type(error).__name__)
             execution.record("TaskFailed", name, None, failure(failed))
             raise failed from error
+        finally:
+            if admission is not None:
+                await budget.after_call(admission, usage)
         if self.callback:  # the work was handed over: its result comes with the token
             append(("TaskSubmitted", now(), name, "output", result))
             return result
@@ -202,6 +220,7 @@ class TaskState(RecoverableState):
         scope: Scope,
         entered: int,
         retry_count: int,
+        admission: Any = None,
     ) -> Any:
         """The slower path: an AgentContext, deadlines, agent settings, or all of them."""
         execution = scope.execution
@@ -226,6 +245,8 @@ class TaskState(RecoverableState):
                     execution.clock,
                     execution.record,
                 ),
+                model=admission.model if admission is not None else None,
+                reduce_quality=admission.reduce_quality if admission is not None else False,
             )
             args = (parameters, agent_context)
         settings = self.settings
@@ -235,7 +256,10 @@ class TaskState(RecoverableState):
             if settings is not None and agent.wants_context:
                 call_args = (
                     parameters,
-                    settings.context(agent_context, model, metadata, data, parameters),
+                    # A model the Budget chose wins over the state's Model.
+                    settings.context(
+                        agent_context, agent_context.model or model, metadata, data, parameters
+                    ),
                 )
             if heartbeat is not None:
                 return await self._guarded(

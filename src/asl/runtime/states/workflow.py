@@ -79,7 +79,9 @@ class WorkflowState(RecoverableState):
             details["executionId"] = child_id
             execution.record("ChildExecutionFailed", self.name, None, details)
             raise failed from None
-        execution.add_usage(Usage(result.input_tokens, result.output_tokens, None, result.cost))
+        execution.add_usage(
+            Usage(result.input_tokens, result.output_tokens, None, result.cost), self.name
+        )
         if result.status != "SUCCEEDED":
             failed = ASLError(result.error or "States.Runtime", result.cause or "")
             details = failure(failed)
