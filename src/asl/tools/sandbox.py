@@ -109,6 +109,11 @@ def bwrap_command(spec: SandboxSpec, argv: list[str], extra_dirs: tuple[str, ...
     command = [bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
     if spec.network:
         command.append("--share-net")
+    # /tmp first: Python itself may live below it (a virtualenv in /tmp), bound on top.
+    if spec.read_only_fs:
+        command += ["--dir", "/tmp"]
+    else:  # scratch space in memory: bounded like the memory it takes
+        command += ["--size", str(spec.memory), "--tmpfs", "/tmp"]
     seen: set[str] = set()
     for directory in (*_SYSTEM_DIRS, sys.base_prefix, sys.prefix, *extra_dirs):
         if directory and directory not in seen and os.path.exists(directory):
@@ -118,10 +123,6 @@ def bwrap_command(spec: SandboxSpec, argv: list[str], extra_dirs: tuple[str, ...
         for name in ("/etc/resolv.conf", "/etc/hosts", "/etc/ssl", "/etc/nsswitch.conf"):
             command += ["--ro-bind-try", name, name]
     command += ["--proc", "/proc", "--dev", "/dev"]
-    if spec.read_only_fs:
-        command += ["--dir", "/tmp"]
-    else:  # scratch space in memory: bounded like the memory it takes
-        command += ["--size", str(spec.memory), "--tmpfs", "/tmp"]
     for mount in spec.mounts:
         command += ["--ro-bind" if mount.read_only else "--bind", mount.source, mount.target]
     command += ["--ro-bind", str(_CHILD), "/.asl/child.py", "--chdir", "/tmp"]
