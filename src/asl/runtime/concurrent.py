@@ -16,6 +16,16 @@ from asl.runtime.execution import Concurrency, Scope
 Job = Callable[[int], Awaitable[Any]]
 
 
+async def call_agent(agent: Any, *args: Any) -> Any:
+    """Call a bound agent: awaited if async; a sync one inline while nothing else in the
+    process could make progress, in a worker thread otherwise (it must not stall them)."""
+    if agent.is_async:
+        return await agent.call(*args)
+    if Concurrency.active > 1:
+        return await asyncio.to_thread(agent.call, *args)
+    return agent.call(*args)
+
+
 async def run_all(count: int, limit: int, job: Job) -> list[Any]:
     """``[await job(0), …, await job(count - 1)]``, concurrently, in index order."""
     workers = count if limit <= 0 else min(limit, count)

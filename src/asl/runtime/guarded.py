@@ -20,7 +20,6 @@ see like any other error.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from collections.abc import Callable
@@ -33,8 +32,9 @@ from asl.guardrails.rules import RETRY, WARN
 from asl.language.errors import AGENT_NOT_FOUND, ASLError
 from asl.language.payload import Payload
 from asl.runtime.cache import CacheSettings, Where, cache_settings, digest, idempotency_key
+from asl.runtime.concurrent import call_agent
 from asl.runtime.dataflow import located
-from asl.runtime.execution import Concurrency, Execution, Scope
+from asl.runtime.execution import Execution, Scope
 from asl.runtime.flow import NO_CONTEXT, payload_mode
 
 agent_logger = logging.getLogger("asl.agent")  # the logger every agent gets
@@ -155,12 +155,7 @@ class TaskGuard:
 
 async def invoke(agent: BoundAgent, args: tuple[Any, ...], execution: Execution) -> Any:
     """One agent call, its usage added to the run's totals (regenerations count too)."""
-    if agent.is_async:
-        result = await agent.call(*args)
-    elif Concurrency.active > 1:
-        result = await asyncio.to_thread(agent.call, *args)
-    else:
-        result = agent.call(*args)
+    result = await call_agent(agent, *args)
     if type(result) is AgentResult:
         execution.add_usage(result.usage)
         return result.output

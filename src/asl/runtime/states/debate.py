@@ -17,7 +17,6 @@ and Catch apply (a retry runs the whole debate again).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from asl.language.paths import compile_path
 from asl.language.payload import compile_payload
 from asl.runtime.agent_settings import agent_settings
 from asl.runtime.audit import audited
-from asl.runtime.concurrent import run_all
+from asl.runtime.concurrent import call_agent, run_all
 from asl.runtime.consensus import (
     VISIBILITY,
     Entry,
@@ -44,7 +43,7 @@ from asl.runtime.consensus import (
     vote_of,
 )
 from asl.runtime.dataflow import located, path_selector
-from asl.runtime.execution import Concurrency, Scope
+from asl.runtime.execution import Scope
 from asl.runtime.flow import (
     NO_CONTEXT,
     jsonata_template,
@@ -336,11 +335,7 @@ class _Debate:
                     payload,
                     settings.context(base, model, self.metadata, self.data, payload),
                 )
-            if bound.is_async:
-                return await bound.call(*call_args)
-            if Concurrency.active > 1:
-                return await asyncio.to_thread(bound.call, *call_args)
-            return bound.call(*call_args)
+            return await call_agent(bound, *call_args)
 
         if settings is None:
             return await once(None)

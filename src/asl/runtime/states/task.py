@@ -17,6 +17,7 @@ from asl.language.errors import AGENT_NOT_FOUND, RUNTIME, TASK_FAILED, ASLError
 from asl.runtime.agent_settings import agent_settings
 from asl.runtime.audit import audited
 from asl.runtime.callbacks import callback_limits
+from asl.runtime.concurrent import call_agent
 from asl.runtime.dataflow import located
 from asl.runtime.events import agent_streams
 from asl.runtime.execution import Concurrency, Scope
@@ -265,11 +266,7 @@ class TaskState(RecoverableState):
                 return await self._guarded(
                     agent, call_args, data, context, scope, entered, heartbeat
                 )
-            if agent.is_async:
-                return await agent.call(*call_args)
-            if Concurrency.active > 1:
-                return await asyncio.to_thread(agent.call, *call_args)
-            return agent.call(*call_args)
+            return await call_agent(agent, *call_args)
 
         if settings is None:
             return await invoke(None)
