@@ -183,10 +183,6 @@ class Meter:
             self.ledger.record(state, usage, cost)
         return cost or 0.0
 
-    def applies(self, task: Any) -> bool:
-        """Whether a Task's calls are checked: the workflow or the state has a Budget."""
-        return self.workflow is not None or task.budget_block is not None
-
     # -- enforcement ----------------------------------------------------------------------
 
     async def admit(

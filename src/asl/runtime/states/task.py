@@ -69,10 +69,13 @@ class TaskState(RecoverableState):
             self.attempt = self._with_memory  # type: ignore[method-assign]
         # Model, Generation, Metadata, Reasoning, Audit: only Tasks with one pay for them.
         self.settings = agent_settings(raw, self.jsonata)
+        self.reasoning = self.settings.reasoning if self.settings is not None else None
         if self.settings is not None:
             self.needs(self.settings.context_mode)
             if self.settings.audit is not None:
                 audited(self, self.settings.audit)
+        # Deadlines and agent settings need the slower call path even without a context.
+        self.needs_context_call = self.timeout is not None or self.settings is not None
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         execution = scope.execution
@@ -85,7 +88,8 @@ class TaskState(RecoverableState):
         append(("TaskStarted", now(), name, None, None))
         budget = execution.budget
         admission = None
-        if budget is not None and budget.applies(self):  # checked and reserved before spending
+        # Checked and reserved before spending, when the workflow or the state has a Budget.
+        if budget is not None and (budget.workflow is not None or self.budget_block is not None):
             try:
                 admission = await budget.admit(self, data, parameters, scope, entered)
             except ASLError as refused:
@@ -99,7 +103,7 @@ class TaskState(RecoverableState):
             agent = self.guard.bind(agent, data, context, scope, entered)
         usage = None
         try:
-            if agent.wants_context or self.timeout is not None or self.settings is not None:
+            if agent.wants_context or self.needs_context_call:
                 result = await self._call_with_context(
                     agent, parameters, data, context, scope, entered, retry_count, admission
                 )
@@ -115,8 +119,8 @@ class TaskState(RecoverableState):
                 result = result.output
             check_payload(result, execution.payload_limit, self.agent_name)
             trace = None
-            if self.settings is not None and self.settings.reasoning is not None:
-                result, trace = self.settings.reasoning.take(result, name)
+            if self.reasoning is not None:
+                result, trace = self.reasoning.take(result, name)
         except ASLError as error:
             kind = "TaskTimedOut" if error.error.endswith("Timeout") else "TaskFailed"
             execution.record(kind, name, None, failure(error))
