@@ -261,7 +261,11 @@ async function describe(view) {
   status.textContent = execution.status;
   status.className = `status ${execution.status}`;
   const pending = (execution.pending || []).filter((request) => request.kind === "approval");
-  $("#pending").replaceChildren(...pending.map((request) => approvalCard(request, false)));
+  const shown = [...$("#pending").children].map((card) => card.dataset.request).join(" ");
+  if (shown !== pending.map((request) => request.requestId).join(" ")) {
+    // only when they changed: a card being answered must keep its buttons and message
+    $("#pending").replaceChildren(...pending.map((request) => approvalCard(request, false)));
+  }
   $("#output").textContent = execution.error
     ? `${execution.error}: ${execution.cause ?? ""}`
     : JSON.stringify(execution.output, null, 2);
@@ -300,16 +304,21 @@ function paint(group, outcome) {
   group.classList.toggle("lit", outcome !== "NOT_RUN");
 }
 
-// Each state's outcome from the events so far, as asl.graph.execution.state_outcomes does.
+// Each state's outcome from the events so far, as asl.graph.execution.state_outcomes does,
+// except that a state entered again after the execution paused in it (an Approval that
+// got its decision) continues the paused run instead of adding a run that never ended.
 function outcomes(events) {
   const visits = {};
+  const paused = new Set();
   for (const event of events) {
     const state = event.state;
     const kind = String(event.type || "");
     if (typeof state !== "string") continue;
     const runs = (visits[state] ||= []);
     const details = event.details || {};
-    if (kind.endsWith("StateEntered")) runs.push("IN_PROGRESS");
+    if (kind === "ExecutionPaused") paused.add(state);
+    else if (kind.endsWith("StateEntered") && paused.delete(state) && runs.length) continue;
+    else if (kind.endsWith("StateEntered")) runs.push("IN_PROGRESS");
     else if (!runs.length) continue;
     else if (kind.endsWith("StateExited")) {
       if (runs[runs.length - 1] === "IN_PROGRESS") runs[runs.length - 1] = "SUCCEEDED";
