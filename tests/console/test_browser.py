@@ -23,7 +23,10 @@ def page_errors() -> list[str]:
 def page(browser: Any, page_errors: list[str]) -> Iterator[Page]:
     """A fresh tab; any error the page logs (a script error, a CSP refusal) fails the test."""
     opened: Page = browser.new_page()
-    opened.on("console", lambda message: page_errors.append(message.text) if message.type == "error" else None)
+    opened.on(
+        "console",
+        lambda message: page_errors.append(message.text) if message.type == "error" else None,
+    )
     opened.on("pageerror", lambda error: page_errors.append(str(error)))
     yield opened
     opened.close()
@@ -54,7 +57,9 @@ def test_a_reviewer_approves_in_the_console_and_sees_the_execution_succeed(
 
     row.locator("a").click()
     node = page.locator("#graph g.node[data-state]")
-    expect(page.locator('#graph [data-state="Shout"]')).to_have_attribute("data-outcome", "SUCCEEDED")
+    expect(page.locator('#graph [data-state="Shout"]')).to_have_attribute(
+        "data-outcome", "SUCCEEDED"
+    )
     expect(page.locator('#graph [data-state="Review"]')).to_have_attribute(
         "data-outcome", "IN_PROGRESS"
     )
@@ -62,16 +67,25 @@ def test_a_reviewer_approves_in_the_console_and_sees_the_execution_succeed(
     expect(node).to_have_count(3)
     expect(page.locator('#graph [data-state="Shout"] path')).to_have_attribute("fill", "#c8e6c9")
     shout = page.locator('#states tr[data-state="Shout"] pre')
-    assert [json.loads(text) for text in shout.all_text_contents()] == [{"text": "hi"}, {"text": "HI"}]
+    assert [json.loads(text) for text in shout.all_text_contents()] == [
+        {"text": "hi"},
+        {"text": "HI"},
+    ]
     expect(page.locator("#timeline tbody tr")).to_have_count(8)
-    expect(page.locator("#timeline tbody tr").last).to_have_attribute("data-event", "ExecutionPaused")
+    expect(page.locator("#timeline tbody tr").last).to_have_attribute(
+        "data-event", "ExecutionPaused"
+    )
     expect(page.locator("#cost-total")).to_have_text("Total: $0.000000, 0 tokens")
     page.screenshot(path=str(artefacts / "paused.png"), full_page=True)
 
     page.locator("#pending").get_by_role("button", name="Approve").click()
     expect(page.locator("#execution-status")).to_have_text("SUCCEEDED")
-    expect(page.locator('#graph [data-state="Review"]')).to_have_attribute("data-outcome", "SUCCEEDED")
-    expect(page.locator('#graph [data-state="Done"]')).to_have_attribute("data-outcome", "SUCCEEDED")
+    expect(page.locator('#graph [data-state="Review"]')).to_have_attribute(
+        "data-outcome", "SUCCEEDED"
+    )
+    expect(page.locator('#graph [data-state="Done"]')).to_have_attribute(
+        "data-outcome", "SUCCEEDED"
+    )
     expect(page.locator("#timeline tbody tr").last).to_have_attribute(
         "data-event", "ExecutionSucceeded"
     )
@@ -98,7 +112,9 @@ def test_a_key_without_the_approve_scope_is_told_why_the_decision_was_refused(
     )
     expect(page.locator("#pending").get_by_role("button", name="Reject")).to_be_enabled()
     page.screenshot(path=str(artefacts / "refused.png"), full_page=True)
-    assert page_errors == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
+    assert page_errors == [
+        "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    ]
     page_errors.clear()
     assert console.settle(execution_id, "PAUSED")["status"] == "PAUSED"
 
@@ -147,11 +163,12 @@ def test_a_wrong_key_is_refused_at_sign_in_with_the_reason(
     page_errors.clear()
 
 
-def test_an_unknown_execution_says_so(
-    console: Console, page: Page, page_errors: list[str]
-) -> None:
+def test_an_unknown_execution_says_so(console: Console, page: Page, page_errors: list[str]) -> None:
     sign_in(page, console, console.keys["read"])
     page.goto(f"{console.url}/ui/#/executions/nope")
     expect(page.locator("#execution-error")).to_have_text("No execution 'nope' in this service")
-    assert page_errors == ["Failed to load resource: the server responded with a status of 404 (Not Found)"] * 2
+    assert (
+        page_errors
+        == ["Failed to load resource: the server responded with a status of 404 (Not Found)"] * 2
+    )
     page_errors.clear()

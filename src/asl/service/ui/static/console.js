@@ -379,9 +379,9 @@ function showCost(view) {
   $("#cost").replaceChildren(
     el("p", { id: "cost-total" }, `Total: $${Number(execution.cost || 0).toFixed(6)}, `
       + `${execution.tokens || 0} tokens`),
-    rows.length ? el("table", { class: "grid" },
+    ...(rows.length ? [el("table", { class: "grid" },
       el("thead", {}, el("tr", {}, el("th", {}, "State"), el("th", {}, "Tokens"), el("th", {}, "Cost"))),
-      el("tbody", {}, ...rows)) : null);
+      el("tbody", {}, ...rows))] : []));
 }
 
 function addEvent(view, event) {
