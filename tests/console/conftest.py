@@ -21,6 +21,7 @@ import pytest
 from tests.service.support import (
     REPO_ROOT,
     WORKFLOW_APPROVAL,
+    WORKFLOW_SLOW,
     WORKFLOW_THREE,
     Process,
     bearer,
@@ -55,10 +56,10 @@ class Console:
     def call(self, method: str, path: str, scope: str = "admin", **kwargs: Any) -> httpx2.Response:
         return self.client.request(method, path, headers=bearer(self.keys[scope]), **kwargs)
 
-    def start(self, workflow: str, input: Any) -> str:
-        body = {"workflow": workflow, "input": input, "waitSeconds": 10}
+    def start(self, workflow: str, input: Any, wait: bool = True) -> str:
+        body = {"workflow": workflow, "input": input, "waitSeconds": 10 if wait else 0}
         started = self.call("POST", "/v1/executions", "execute", json=body)
-        assert started.status_code == 200, started.text
+        assert started.status_code == (200 if wait else 202), started.text
         execution_id: str = started.json()["executionId"]
         return execution_id
 
@@ -97,7 +98,13 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     process, url = start_server(env, folder / "serve.log")
     console = Console(url, keys, process)
     try:
-        for name, document in (("review", WORKFLOW_APPROVAL), ("three", WORKFLOW_THREE)):
+        slow = {**WORKFLOW_SLOW, "States": {**WORKFLOW_SLOW["States"]}}
+        slow["States"]["First"] = {**slow["States"]["First"], "Result": {"seconds": 2}}
+        for name, document in (
+            ("review", WORKFLOW_APPROVAL),
+            ("three", WORKFLOW_THREE),
+            ("slow", slow),
+        ):
             registered = console.call(
                 "POST", "/v1/workflows", json={"name": name, "definition": document}
             )

@@ -99,6 +99,30 @@ def test_a_reviewer_approves_in_the_console_and_sees_the_execution_succeed(
     assert json.loads(page.locator("#output").text_content() or "") == described["output"]
 
 
+def test_a_running_state_lights_up_and_turns_green_as_its_events_arrive(
+    console: Console, page: Page, artefacts: Path
+) -> None:
+    sign_in(page, console, console.keys["read"])
+    execution_id = console.start("slow", {}, wait=False)
+    page.goto(f"{console.url}/ui/#/executions/{execution_id}")
+    sleep = page.locator('#graph [data-state="Sleep"]')
+    expect(sleep).to_have_attribute("data-outcome", "IN_PROGRESS")
+    expect(page.locator('#graph [data-state="After"]')).to_have_attribute("data-outcome", "NOT_RUN")
+    expect(page.locator("#stream-state")).to_have_text("(live)")
+    page.screenshot(path=str(artefacts / "running.png"), full_page=True)
+    expect(sleep).to_have_attribute("data-outcome", "SUCCEEDED", timeout=15_000)
+    expect(page.locator('#graph [data-state="After"]')).to_have_attribute(
+        "data-outcome", "SUCCEEDED"
+    )
+    expect(page.locator("#execution-status")).to_have_text("SUCCEEDED")
+    expect(page.locator("#stream-state")).to_have_text("")
+    assert json.loads(page.locator("#output").text_content() or "") == {
+        "slept": 2,
+        "pid": "hidden",
+        "note": "finished",
+    }
+
+
 def test_a_key_without_the_approve_scope_is_told_why_the_decision_was_refused(
     console: Console, page: Page, artefacts: Path, page_errors: list[str]
 ) -> None:

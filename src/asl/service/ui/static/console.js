@@ -271,6 +271,16 @@ async function describe(view) {
     : JSON.stringify(execution.output, null, 2);
   view.execution = execution;
   showCost(view);
+  recolour(view);
+}
+
+// Describe again once a burst of events is in (a committed transition moves the position).
+function refresh(view) {
+  if (view.refreshing) return;
+  view.refreshing = setTimeout(() => {
+    view.refreshing = null;
+    describe(view).catch((error) => { $("#execution-error").textContent = error.message; });
+  }, 50);
 }
 
 async function drawGraph(view) {
@@ -334,8 +344,13 @@ function outcomes(events) {
   return found;
 }
 
+// The store commits a state's events when the state ends, so the state running now has
+// none yet: the execution's position (the state it runs next) is shown in progress.
 function recolour(view) {
   const found = outcomes(view.events);
+  const running = view.execution && view.execution.status === "RUNNING";
+  const position = running ? view.execution.position : null;
+  if (position && found[position] !== "FAILED") found[position] = "IN_PROGRESS";
   for (const [state, group] of Object.entries(view.nodes)) paint(group, found[state] || "NOT_RUN");
 }
 
@@ -455,10 +470,7 @@ function onFrame(view, frame) {
   recolour(view);
   showStates(view);
   showCost(view);
-  const type = frame.data.type;
-  if (type.startsWith("Execution") && type !== "ExecutionStarted") {
-    describe(view).catch((error) => { $("#execution-error").textContent = error.message; });
-  }
+  refresh(view);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
