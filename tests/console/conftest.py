@@ -41,6 +41,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+WORKFLOW_PRICED = {
+    "StartAt": "Call",
+    "States": {
+        "Call": {"Type": "Task", "Agent": "Priced", "Next": "Argue"},
+        "Argue": {"Type": "Debate", "Agents": ["Pro", "Con"], "Rounds": 1, "End": True},
+    },
+}
+"""A Task and a Debate whose agents report usage (the Debate's turns carry it in events)."""
 ARTEFACTS = REPO_ROOT / "tests" / "artefacts" / "console"
 
 
@@ -95,6 +103,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     keys = make_keys(store)
     keys["reviewer"] = _reviewer_key(store)
     env = service_env(store=store, rate_limit_per_second=1000, rate_limit_burst=1000)
+    env["ASL_AGENTS"] = "tests.console.agents"
     process, url = start_server(env, folder / "serve.log")
     console = Console(url, keys, process)
     try:
@@ -104,6 +113,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             ("review", WORKFLOW_APPROVAL),
             ("three", WORKFLOW_THREE),
             ("slow", slow),
+            ("priced", WORKFLOW_PRICED),
         ):
             registered = console.call(
                 "POST", "/v1/workflows", json={"name": name, "definition": document}

@@ -123,6 +123,20 @@ def test_a_running_state_lights_up_and_turns_green_as_its_events_arrive(
     }
 
 
+def test_the_cost_report_shows_the_total_and_the_usage_events_report_by_state(
+    console: Console, page: Page
+) -> None:
+    execution_id = console.start("priced", {})
+    described = console.settle(execution_id, "SUCCEEDED")
+    assert (described["cost"], described["tokens"]) == (0.27, 150)
+    sign_in(page, console, console.keys["read"])
+    page.goto(f"{console.url}/ui/#/executions/{execution_id}")
+    expect(page.locator("#cost-total")).to_have_text("Total: $0.270000, 150 tokens")
+    rows = page.locator("#cost tbody tr")
+    expect(rows).to_have_count(1)
+    assert rows.locator("td").all_text_contents() == ["Argue", "30", "$0.020000"]
+
+
 def test_a_key_without_the_approve_scope_is_told_why_the_decision_was_refused(
     console: Console, page: Page, artefacts: Path, page_errors: list[str]
 ) -> None:
