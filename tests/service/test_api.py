@@ -482,6 +482,7 @@ SCOPE_OF = {
     ("get", "/v1/executions/{execution_id}"): "read",
     ("get", "/v1/executions/{execution_id}/history"): "read",
     ("get", "/v1/executions/{execution_id}/events"): "read",
+    ("get", "/v1/executions/{execution_id}/graph"): "read",
     ("post", "/v1/executions/{execution_id}/stop"): "execute",
     ("post", "/v1/executions/{execution_id}/redrive"): "execute",
     ("get", "/v1/approvals"): "read",

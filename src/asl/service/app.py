@@ -28,6 +28,7 @@ from asl.service.metrics import metrics, watch_queue
 from asl.service.recovery import recover_forever
 from asl.service.routes import approvals, executions, health, keys, stream, workflows
 from asl.service.runner import Runner
+from asl.service.ui import router as console
 
 
 def create_app(settings: Settings, registry: AgentRegistry | None = None) -> FastAPI:
@@ -95,6 +96,7 @@ def create_app(settings: Settings, registry: AgentRegistry | None = None) -> Fas
         health.router,
     ):
         app.include_router(router)
+    app.include_router(console.router)  # the web console at /ui
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     if settings.cors_origins:
         from starlette.middleware.cors import CORSMiddleware
