@@ -61,6 +61,21 @@ def test_a_state_run_per_map_item_shows_its_worst_run() -> None:
     assert state_outcomes(events) == {"T": "FAILED"}
 
 
+def test_an_approval_that_paused_then_was_decided_succeeded() -> None:
+    events = [
+        event("ApprovalStateEntered", "Review"),
+        event("ExecutionPaused", "Review"),
+        event("ApprovalStateEntered", "Review"),  # the resume enters it again
+        event("ApprovalStateExited", "Review"),
+    ]
+    assert state_outcomes(events) == {"Review": "SUCCEEDED"}
+
+
+def test_a_paused_approval_is_in_progress() -> None:
+    events = [event("ApprovalStateEntered", "Review"), event("ExecutionPaused", "Review")]
+    assert state_outcomes(events) == {"Review": "IN_PROGRESS"}
+
+
 def test_taken_edges_follow_the_committed_transitions() -> None:
     from asl.graph.execution import taken_edges
     from asl.graph.model import build_graph

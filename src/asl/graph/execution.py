@@ -24,13 +24,19 @@ _RANK: dict[Outcome, int] = {"SUCCEEDED": 0, "IN_PROGRESS": 1, "CAUGHT_ERROR": 2
 def state_outcomes(events: Iterable[Mapping[str, Any]]) -> dict[str, Outcome]:
     """Each visited state's outcome; states the execution never entered are absent."""
     visits: dict[str, list[Outcome]] = {}
+    paused: set[str] = set()  # a resume enters these states again: the same visit goes on
     for event in events:
         state = event.get("state")
         kind = str(event.get("type", ""))
         if not isinstance(state, str):
             continue
         runs = visits.setdefault(state, [])
-        if kind.endswith("StateEntered"):
+        if kind == "ExecutionPaused":
+            paused.add(state)
+        elif kind.endswith("StateEntered"):
+            if state in paused and runs:
+                paused.discard(state)
+                continue
             runs.append("IN_PROGRESS")
         elif not runs:
             continue  # an event of a run that started before this history (cannot happen)
