@@ -17,6 +17,7 @@ from asl.language.errors import AGENT_NOT_FOUND, RUNTIME, TASK_FAILED, ASLError
 from asl.runtime.agent_settings import agent_settings
 from asl.runtime.audit import audited
 from asl.runtime.callbacks import callback_limits
+from asl.runtime.context import context_block
 from asl.runtime.dataflow import located
 from asl.runtime.events import agent_streams
 from asl.runtime.execution import Concurrency, Scope
@@ -58,6 +59,7 @@ class TaskState(RecoverableState):
         self.budget_block = raw.get("Budget") if isinstance(raw.get("Budget"), dict) else None
         model = raw.get("Model")
         self.model_hint = model.get("Preferred") if isinstance(model, dict) else model
+        self.context_block = context_block(raw, name, self.model_hint)  # asl.runtime.context
         # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
         self.callback = self.agent_name.endswith(".waitForTaskToken")
         if self.callback:
@@ -227,6 +229,12 @@ class TaskState(RecoverableState):
         heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
         args: tuple[Any, ...] = (parameters,)
         if agent.wants_context:
+            fitted = None
+            if self.context_block is not None:
+                try:
+                    fitted = await self.context_block.fit(data, context, execution)
+                except ASLError as error:
+                    raise located(error, self.name, entered) from None
             beat = heartbeat.beat if heartbeat is not None else None
             emit, report_progress = agent_streams(execution, self.name, beat)
             agent_context = AgentContext(
@@ -247,6 +255,7 @@ class TaskState(RecoverableState):
                 ),
                 model=admission.model if admission is not None else None,
                 reduce_quality=admission.reduce_quality if admission is not None else False,
+                context=fitted,
             )
             args = (parameters, agent_context)
         settings = self.settings
