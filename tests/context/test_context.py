@@ -43,7 +43,10 @@ def test_sliding_window_keeps_the_newest_units_that_fit(run: Any) -> None:
     data = {"system": "be brief", "history": HISTORY, "task": "urgent: fix the login bug"}
     fitted = fit(run, {"Strategy": "sliding_window", "MaxTokens": 14}, data)
     # task 6 + history[3] 4 + history[2] 3 = 13; history[1] (4) would make 17.
-    assert fitted.data == {"history": ["one two three", "four five six seven"], "task": data["task"]}
+    assert fitted.data == {
+        "history": ["one two three", "four five six seven"],
+        "task": data["task"],
+    }
     assert fitted.tokens == 13
     assert fitted.dropped == ["$.system", "$.history[0]", "$.history[1]"]
     assert (fitted.max_tokens, fitted.strategy) == (14, "sliding_window")

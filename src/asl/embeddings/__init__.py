@@ -40,7 +40,7 @@ class StaticEmbedder:
         if not texts:
             return []
         try:
-            from static_model import get_embeddings
+            from static_model import get_embeddings  # type: ignore[import-untyped]
         except ImportError as missing:
             raise ASLError(
                 EMBEDDER_UNAVAILABLE,

@@ -133,9 +133,10 @@ class ContextBlock:
         summarized: list[str] = []
         if self.summarize is not None and self.summarize.when != "Never":
             over = self._tokens_of(content) > self.max_tokens
-            if self.summarize.when == "Always" or over:
-                if await self._summarize(content, execution):
-                    summarized.append(_render(self.summarize.target))
+            if (self.summarize.when == "Always" or over) and await self._summarize(
+                content, execution
+            ):
+                summarized.append(_render(self.summarize.target))
         kept: dict[tuple[str, ...], Any] = {}
         used = 0
         for path in self.include:
@@ -158,7 +159,9 @@ class ContextBlock:
         labels = {id(unit) for unit in chosen}
         dropped += [unit.label for unit in offered if id(unit) not in labels]
         fitted = _assemble(content, kept, chosen)
-        return FittedContext(fitted, used, self.max_tokens, self.strategy, dropped, summarized, scores)
+        return FittedContext(
+            fitted, used, self.max_tokens, self.strategy, dropped, summarized, scores
+        )
 
     def _overflow(self, why: str) -> ASLError:
         return ASLError(
@@ -174,7 +177,9 @@ class ContextBlock:
         units = []
         for key, value in content.items():
             if isinstance(value, list):
-                units += [_Unit((key,), i, item, self._tokens(item)) for i, item in enumerate(value)]
+                units += [
+                    _Unit((key,), i, item, self._tokens(item)) for i, item in enumerate(value)
+                ]
             else:
                 units.append(_Unit((key,), None, value, self._tokens(value)))
         return units
@@ -216,8 +221,7 @@ class ContextBlock:
             except NoResults:
                 raise ASLError(
                     "States.Runtime",
-                    f"Context Query.$ '{self.query.text}' selects nothing "
-                    "in the state's input",
+                    f"Context Query.$ '{self.query.text}' selects nothing in the state's input",
                 ) from None
         pool = [u for u in units if _covered(u.path, self.candidates)]
         scores: dict[str, float] = {}

@@ -23,7 +23,7 @@ from asl.runtime.events import agent_streams
 from asl.runtime.execution import Concurrency, Scope
 from asl.runtime.flow import FULL_CONTEXT
 from asl.runtime.guarded import task_guard
-from asl.runtime.memory import MemoryBlock
+from asl.runtime.memory_collections import memory_block
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import check_payload
 from asl.runtime.settings import Setting
@@ -50,7 +50,7 @@ class TaskState(RecoverableState):
         self.timeout = timeout if guarded else None
         self.heartbeat = heartbeat if guarded else None
         self.needs(max(timeout.context_mode, heartbeat.context_mode))
-        self.memory = MemoryBlock(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
+        self.memory = memory_block(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
         self.guard = task_guard(raw, name)  # Guardrails, Cache, Idempotent (asl.runtime.guarded)
         if self.guard is not None:
             self.needs(self.guard.context_mode)
