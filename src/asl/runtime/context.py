@@ -18,6 +18,8 @@ rest of the budget:
 * ``priority_based`` offers the ``Priority`` paths in order (each path's whole
   value as one unit), then the remaining units in document order; a unit that
   does not fit is left out and the next one is tried.
+* ``summarize`` (tutorial 06) is ``sliding_window`` whose ``Summarize`` block is
+  required: old content is shortened first, then windowed if still too long.
 * ``semantic`` scores each element of the ``Candidates`` paths by cosine
   similarity of its embedding with the ``Query.$`` text, keeps the ``TopK``
   best that fit (highest score first, arrays rebuilt in score order), then
@@ -38,7 +40,7 @@ from asl.language.paths import NoResults, compile_path
 from asl.language.tokens import count_tokens
 
 CONTEXT_OVERFLOW = "Agent.ContextOverflow"
-STRATEGIES = ("sliding_window", "priority_based", "semantic")
+STRATEGIES = ("sliding_window", "priority_based", "semantic", "summarize")
 TRIGGERS = ("TokensExceed", "Always", "Never")
 DEFAULT_MAX_TOKENS = 8000
 DEFAULT_TOP_K = 5
@@ -149,7 +151,7 @@ class ContextBlock:
         units = [u for u in self._units(content) if not _covered(u.path, self.include)]
         scores: dict[str, float] = {}
         offered = units
-        if self.strategy == "sliding_window":
+        if self.strategy in ("sliding_window", "summarize"):
             chosen, used = self._sliding(units, used)
         elif self.strategy == "priority_based":
             offered = self._prioritised(content, units)
