@@ -231,3 +231,113 @@ def test_parameters_are_unchanged_by_the_context(run: Any) -> None:
     )
     run(definition, {"message": "hello"}, {"A": agent})
     assert seen == [{"message": "hello"}]
+
+
+def test_nested_priority_paths_split_their_object(run: Any) -> None:
+    data = {
+        "userMessage": "urgent: fix the login bug",
+        "userContext": {"history": HISTORY, "preferences": "be brief", "locale": "one two three"},
+    }
+    context = {
+        "Strategy": "priority_based",
+        "MaxTokens": 11,
+        "Priority": ["$.userMessage", "$.userContext.preferences", "$.userContext.history"],
+    }
+    fitted = fit(run, context, data)
+    # userMessage 6 + preferences 2; history as JSON (19) does not fit; locale 3 fits.
+    assert fitted.data == {
+        "userMessage": data["userMessage"],
+        "userContext": {"preferences": "be brief", "locale": "one two three"},
+    }
+    assert fitted.tokens == 11
+    assert fitted.dropped == ["$.userContext.history"]
+
+
+def test_nested_include_and_exclude(run: Any) -> None:
+    data = {"user": {"name": "be brief", "notes": HISTORY, "debug": "one two three"}}
+    context = {
+        "Strategy": "sliding_window",
+        "MaxTokens": 9,
+        "Include": ["$.user.name"],
+        "Exclude": ["$.user.debug"],
+    }
+    fitted = fit(run, context, data)
+    assert fitted.data == {"user": {"name": "be brief", "notes": HISTORY[2:]}}
+    assert fitted.tokens == 2 + 3 + 4
+    assert fitted.dropped == ["$.user.debug", "$.user.notes[0]", "$.user.notes[1]"]
+
+
+def test_include_of_the_whole_input_keeps_it(run: Any) -> None:
+    data = {"a": "be brief", "b": ["one two three"]}
+    fitted = fit(run, {"MaxTokens": 100, "Include": ["$"]}, data)
+    assert (fitted.data, fitted.tokens, fitted.dropped) == (data, 12, [])
+
+
+def test_semantic_candidates_under_an_object_and_a_literal_query(run: Any, letters: None) -> None:
+    data = {"kb": {"docs": ["ccc", "aaa"], "title": "be brief"}}
+    context = {
+        "Strategy": "semantic",
+        "MaxTokens": 100,
+        "Query": "a",
+        "Candidates": ["$.kb.docs"],
+        "TopK": 1,
+    }
+    fitted = fit(run, context, data)
+    assert fitted.data == {"kb": {"docs": ["aaa"], "title": "be brief"}}
+    assert fitted.scores == {"$.kb.docs[0]": 0.0, "$.kb.docs[1]": 1.0}
+
+
+def test_summarize_strategy_summarises_always_then_windows(run: Any) -> None:
+    context = {
+        "Strategy": "summarize",
+        "MaxTokens": 100,
+        "Summarize": {"When": "Always", "Using": "S", "Target": "$.history"},
+    }
+    fitted = fit(run, context, {"history": HISTORY}, S=lambda request: request["targetTokens"])
+    # 19 tokens × the default Ratio 0.25 → 4
+    assert fitted.data == {"history": 4}
+    assert fitted.summarized == ["$.history"]
+
+
+def test_query_path_that_selects_nothing_fails(run: Any, letters: None) -> None:
+    context = {"Strategy": "semantic", "Query.$": "$.missing", "Candidates": ["$.d"]}
+    result = run(task(context), {"d": ["a"]}, {"A": seeing([])})
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert result.cause.endswith("Context Query.$ '$.missing' selects nothing in the state's input")
+
+
+def test_a_missing_embedder_package_is_a_clear_error(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "static_model", None)  # as if not installed
+    context = {"Strategy": "semantic", "Query": "a", "Candidates": ["$.d"]}
+    result = run(task(context), {"d": ["a"]}, {"A": seeing([])})
+    assert (result.status, result.error) == ("FAILED", "States.EmbedderUnavailable")
+    assert result.cause.endswith(
+        "Semantic context and memory need an embedder: install "
+        "'agent-state-language[embeddings]' (tokenlearn-static-model) or call "
+        "asl.embeddings.use_embedder(...) with your own"
+    )
+
+
+def test_a_memory_read_feeds_the_context(run: Any) -> None:
+    seen: list[FittedContext] = []
+    definition = machine(
+        ("Save", {"Type": "Pass", "Next": "Ask"}),
+        (
+            "Ask",
+            {
+                "Type": "Task",
+                "Agent": "A",
+                "Memory": {"Read": {"Keys": ["profile"], "Default": {"profile": "be brief"}}},
+                "Context": {"Strategy": "priority_based", "MaxTokens": 8, "Priority": ["$.memory"]},
+                "End": True,
+            },
+        ),
+    )
+    run(definition, {"task": "urgent: fix the login bug"}, {"A": seeing(seen)})
+    # memory {"profile":"be brief"} costs 6 as JSON, task 6: only the memory fits.
+    assert seen[0].data == {"memory": {"profile": "be brief"}}
+    assert seen[0].dropped == ["$.task"]

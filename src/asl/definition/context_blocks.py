@@ -116,7 +116,7 @@ def _context_paths(block: Block, name: str) -> None:
 
 def _context_path(block: Block, name: str, text: Any, pointer: str) -> None:
     try:
-        if not isinstance(text, str) or not context_path(text):
+        if not isinstance(text, str) or (not context_path(text) and name == "Target"):
             raise ValueError(f"{describe(text)} is not a path of field names such as $.history")
     except ValueError as error:
         block.report.error(

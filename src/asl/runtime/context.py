@@ -119,6 +119,7 @@ class ContextBlock:
         self.top_k = int(raw.get("TopK", DEFAULT_TOP_K))
         summarize = raw.get("Summarize")
         self.summarize = _Summarize(summarize) if isinstance(summarize, dict) else None
+        self.splits = [*self.include, *self.priority, *self.candidates]
 
     def _tokens(self, value: Any) -> int:
         return count_tokens(value, self.model)
@@ -175,15 +176,20 @@ class ContextBlock:
     def _tokens_of(self, content: dict[str, Any]) -> int:
         return sum(unit.tokens for unit in self._units(content))
 
-    def _units(self, content: dict[str, Any]) -> list[_Unit]:
+    def _units(self, node: dict[str, Any], path: tuple[str, ...] = ()) -> list[_Unit]:
+        """The units of ``node`` in document order; an object that holds a path of the
+        block (``$.user.profile`` under ``$.user``) is split into its fields."""
         units = []
-        for key, value in content.items():
-            if isinstance(value, list):
-                units += [
-                    _Unit((key,), i, item, self._tokens(item)) for i, item in enumerate(value)
-                ]
+        for key, value in node.items():
+            here = (*path, key)
+            if isinstance(value, dict) and any(
+                len(split) > len(here) and split[: len(here)] == here for split in self.splits
+            ):
+                units += self._units(value, here)
+            elif isinstance(value, list):
+                units += [_Unit(here, i, item, self._tokens(item)) for i, item in enumerate(value)]
             else:
-                units.append(_Unit((key,), None, value, self._tokens(value)))
+                units.append(_Unit(here, None, value, self._tokens(value)))
         return units
 
     def _sliding(self, units: list[_Unit], used: int) -> tuple[list[_Unit], int]:
@@ -306,11 +312,11 @@ def _remove(content: dict[str, Any], path: tuple[str, ...]) -> bool:
 def _assemble(
     content: dict[str, Any], kept: dict[tuple[str, ...], Any], chosen: list[_Unit]
 ) -> dict[str, Any]:
-    """The kept values, shaped like the input, top-level fields in the input's order."""
+    """The kept values, shaped like the input, fields in the input's order."""
+    if () in kept:
+        return content
     out: dict[str, Any] = {}
     for path, value in kept.items():
-        if not path:
-            return copy.deepcopy(content) if isinstance(value, dict) else {}
         _put(out, path, value)
     for unit in chosen:
         if unit.index is None:
@@ -321,7 +327,18 @@ def _assemble(
                 items = []
                 _put(out, unit.path, items)
             items.append(unit.value)
-    return {key: out[key] for key in content if key in out}
+    return _ordered(out, content)
+
+
+def _ordered(out: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
+    """``out`` with its fields, and those of its objects, in the order of ``like``."""
+    return {
+        key: _ordered(out[key], like[key])
+        if isinstance(out[key], dict) and isinstance(like[key], dict)
+        else out[key]
+        for key in like
+        if key in out
+    }
 
 
 def context_block(raw: dict[str, Any], state: str, model: str | None) -> ContextBlock | None:
