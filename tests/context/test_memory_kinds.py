@@ -154,3 +154,21 @@ def test_collection_write_path_missing_fails_with_the_path(clock: ManualClock) -
     assert result.cause.endswith(
         "Memory Write Value.$ '$.nope' selects nothing in the state's data"
     )
+
+
+def test_concurrent_writers_lose_no_entry(store: str) -> None:
+    # memory://: engines in 8 threads share the process's store (created once, under a lock)
+    from concurrent.futures import ThreadPoolExecutor
+
+    flow = remember({"Type": "episodic", "Write": {"Collection": "log", "Value.$": "$.n"}})
+
+    def write(n: int) -> str:
+        engine = WorkflowEngine(flow, AgentRegistry({"A": lambda p: p}), store=store)
+        return engine.run({"n": n}).status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(write, range(40)))
+    assert statuses == ["SUCCEEDED"] * 40
+    reader = remember({"Type": "episodic", "Read": {"Collection": "log", "Limit": 100}})
+    output = WorkflowEngine(reader, AgentRegistry({"A": lambda p: p}), store=store).run({}).output
+    assert sorted(hit["value"] for hit in output["memory"]) == list(range(40))
