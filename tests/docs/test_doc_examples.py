@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["graph.md", "testing.md", "schema.md"]
+PAGES = ["graph.md", "testing.md", "schema.md", "context.md"]
 FENCE = re.compile(
     r"^(<!-- file: (?P<file>[^ ]+) -->\n)?```(?P<kind>\w*)\n(?P<body>.*?)^```$", re.M | re.S
 )

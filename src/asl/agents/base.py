@@ -74,6 +74,8 @@ class AgentContext:
     # The state's governed tools (asl.tools.ToolBox); call them through call_tool.
     toolbox: Any = None
     reduce_quality: bool = False
+    # What the state's Context block kept (asl.runtime.context.FittedContext); None without one.
+    context: Any = None
 
     def heartbeat(self) -> None:
         """Tell the engine the agent is alive (resets HeartbeatSeconds)."""

@@ -264,6 +264,9 @@ def check_state(name: str, state: Any, pointer: str, ctx: Context) -> StateFacts
     from .event_blocks import check_event_blocks  # it builds on this module
 
     check_event_blocks(check)
+    from .context_blocks import check_context_blocks  # Context, semantic/episodic Memory
+
+    check_context_blocks(check)
     return check.facts
 
 

@@ -93,7 +93,7 @@ class MemoryBlock:
         if kind != "key_value":
             raise ASLError(
                 NOT_CONFIGURED,
-                f"Memory Type '{kind}' is not available in this version; use key_value",
+                f"Memory Type '{kind}' is not available; use key_value, semantic or episodic",
             )
         read = raw.get("Read")
         self.keys: list[str] = []

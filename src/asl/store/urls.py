@@ -7,6 +7,7 @@ else (or nowhere).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +17,7 @@ from asl.store.errors import StoreURLError
 FORMS = "memory://, sqlite:///relative/path.db, sqlite:////absolute/path.db or redis://host:port/db"
 
 _process_store: Store | None = None
+_creating = threading.Lock()  # engines started in several threads must share one store
 
 
 def default_sqlite_path() -> Path:
@@ -32,10 +34,11 @@ def default_sqlite_url() -> str:
 def process_store() -> Store:
     """The one ``memory://`` store of this process, so engines in it can resume each other."""
     global _process_store
-    if _process_store is None:
-        from asl.store.memory import MemoryStore
+    with _creating:
+        if _process_store is None:
+            from asl.store.memory import MemoryStore
 
-        _process_store = MemoryStore()
+            _process_store = MemoryStore()
     return _process_store
 
 

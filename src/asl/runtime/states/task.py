@@ -18,12 +18,13 @@ from asl.runtime.agent_settings import agent_settings
 from asl.runtime.audit import audited
 from asl.runtime.callbacks import callback_limits
 from asl.runtime.concurrent import call_agent
+from asl.runtime.context import context_block
 from asl.runtime.dataflow import located
 from asl.runtime.events import agent_streams
 from asl.runtime.execution import Concurrency, Scope
 from asl.runtime.flow import FULL_CONTEXT
 from asl.runtime.guarded import task_guard
-from asl.runtime.memory import MemoryBlock
+from asl.runtime.memory_collections import memory_block
 from asl.runtime.pause import Paused
 from asl.runtime.payload_size import check_payload
 from asl.runtime.settings import Setting
@@ -50,7 +51,7 @@ class TaskState(RecoverableState):
         self.timeout = timeout if guarded else None
         self.heartbeat = heartbeat if guarded else None
         self.needs(max(timeout.context_mode, heartbeat.context_mode))
-        self.memory = MemoryBlock(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
+        self.memory = memory_block(raw["Memory"]) if isinstance(raw.get("Memory"), dict) else None
         self.guard = task_guard(raw, name)  # Guardrails, Cache, Idempotent (asl.runtime.guarded)
         if self.guard is not None:
             self.needs(self.guard.context_mode)
@@ -59,6 +60,7 @@ class TaskState(RecoverableState):
         self.budget_block = raw.get("Budget") if isinstance(raw.get("Budget"), dict) else None
         model = raw.get("Model")
         self.model_hint = model.get("Preferred") if isinstance(model, dict) else model
+        self.context_block = context_block(raw, name, self.model_hint)  # asl.runtime.context
         # AWS's .waitForTaskToken: the agent starts the work, someone else reports its end.
         self.callback = self.agent_name.endswith(".waitForTaskToken")
         if self.callback:
@@ -232,6 +234,12 @@ class TaskState(RecoverableState):
         heartbeat = Heartbeat(execution.clock) if self.timeout is not None else None
         args: tuple[Any, ...] = (parameters,)
         if agent.wants_context:
+            fitted = None
+            if self.context_block is not None:
+                try:
+                    fitted = await self.context_block.fit(data, context, execution)
+                except ASLError as error:
+                    raise located(error, self.name, entered) from None
             beat = heartbeat.beat if heartbeat is not None else None
             emit, report_progress = agent_streams(execution, self.name, beat)
             agent_context = AgentContext(
@@ -252,6 +260,7 @@ class TaskState(RecoverableState):
                 ),
                 model=admission.model if admission is not None else None,
                 reduce_quality=admission.reduce_quality if admission is not None else False,
+                context=fitted,
             )
             args = (parameters, agent_context)
         settings = self.settings

@@ -1,0 +1,3 @@
+from tests.runtime.conftest import clock, run
+
+__all__ = ["clock", "run"]
