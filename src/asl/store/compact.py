@@ -27,46 +27,60 @@ from asl.store.records import JSON, Transition
 OUTPUT, PRIOR = "o", "p"
 
 
-def compact_events(
-    events: list[dict[str, JSON]], output: JSON, prior: tuple[JSON] | None
-) -> list[dict[str, JSON]]:
-    """The events with details that are ``output`` or the prior output as references."""
-    return [_compact(event, output, prior) for event in events]
+class _Matcher:
+    """Tells whether a value is the output or the prior output (see the module docstring).
+
+    Equal values are confirmed by their JSON text, and the output's and the prior's
+    texts are made once per transition, however many events repeat them.
+    """
+
+    def __init__(self, output: JSON, prior: tuple[JSON] | None) -> None:
+        self.output = output
+        self.prior = prior
+        self._texts: dict[int, str] = {}
+
+    def ref(self, value: JSON) -> str | None:
+        if not isinstance(value, dict | list):
+            return None  # scalars are small: a reference would not save anything
+        if self.same(value, self.output):
+            return OUTPUT
+        if self.prior is not None and self.same(value, self.prior[0]):
+            return PRIOR
+        return None
+
+    def same(self, value: JSON, other: JSON) -> bool:
+        """One object, or equal and encoding alike (``1 == True`` in Python, not in JSON)."""
+        if value is other:
+            return True
+        return bool(value == other) and self._text(value) == self._text(other)
+
+    def _text(self, value: JSON) -> str:
+        text = self._texts.get(id(value))
+        if text is None:
+            text = self._texts[id(value)] = json.dumps(value)
+        return text
 
 
-def _ref(value: JSON, output: JSON, prior: tuple[JSON] | None) -> str | None:
-    if not isinstance(value, dict | list):
-        return None  # scalars are small: a reference would not save anything
-    if _same(value, output):
-        return OUTPUT
-    if prior is not None and _same(value, prior[0]):
-        return PRIOR
-    return None
+def compact_events(events: list[dict[str, JSON]], matcher: _Matcher) -> list[dict[str, JSON]]:
+    """The events with details that are the output or the prior output as references."""
+    return [_compact(event, matcher) for event in events]
 
 
-def _same(value: JSON, other: JSON) -> bool:
-    """The same JSON: the same object, or equal and encoding the same (``1 == True``
-    in Python, not in JSON)."""
-    if value is other:
-        return True
-    return bool(value == other) and json.dumps(value) == json.dumps(other)
-
-
-def _compact(event: dict[str, JSON], output: JSON, prior: tuple[JSON] | None) -> dict[str, JSON]:
+def _compact(event: dict[str, JSON], matcher: _Matcher) -> dict[str, JSON]:
     details = event.get("details")
     if not isinstance(details, dict):
         return event
     refs: list[JSON] = []
     kept: dict[str, JSON] = {}
     for key, value in details.items():
-        ref = _ref(value, output, prior)
+        ref = matcher.ref(value)
         if ref is not None:
             refs.append([key, ref])
             kept[key] = None
         elif isinstance(value, dict):
             inner: dict[str, JSON] | None = None
             for name, item in value.items():
-                ref = _ref(item, output, prior)
+                ref = matcher.ref(item)
                 if ref is not None:
                     inner = inner if inner is not None else dict(value)
                     inner[name] = None
@@ -103,14 +117,15 @@ def body(transition: Transition) -> dict[str, Any]:
     """The stored form of a transition (see the module docstring)."""
     prior = transition.prior
     output = transition.output
+    matcher = _Matcher(output, prior)
     stored: dict[str, Any] = {"state": transition.state}
-    if prior is not None and isinstance(output, dict | list) and _same(output, prior[0]):
+    if prior is not None and isinstance(output, dict | list) and matcher.same(output, prior[0]):
         stored["$output"] = PRIOR
     else:
         stored["output"] = output
     stored.update(
         next=transition.next_state,
-        events=compact_events(transition.events, output, prior),
+        events=compact_events(transition.events, matcher),
         tokens=transition.tokens,
         cost=transition.cost,
         variables=transition.variables,
