@@ -118,6 +118,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=2, help="0: no broker, the server runs executions"
     )
+    parser.add_argument(
+        "--poll-ms", type=int, default=20, help="worker_poll_ms: the longest idle queue poll"
+    )
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="asl-bench-"))
     redis_server, redis_url = start_redis(folder)
@@ -129,7 +132,7 @@ def main() -> None:
         rate_limit_burst=100000,
         log_level="INFO",
         worker_concurrency=8,
-        worker_poll_ms=20,
+        worker_poll_ms=options.poll_ms,
     )
     processes = []
     try:

@@ -40,8 +40,12 @@ async def save_pause(
     start_at: str,
     paused: Paused,
     committed_events: int,
+    prior: tuple[Any] | None = None,
 ) -> None:
-    """Store the execution at the paused state and open its request (one per parked branch)."""
+    """Store the execution at the paused state and open its request (one per parked branch).
+
+    ``prior`` is the output the last commit stored, when the caller's journal knows it.
+    """
     await store.set_memory(DEFINITIONS, digest, document)
     await store.create_execution(execution.id, digest, execution.input, start_at)
     record = await store.load_execution(execution.id)
@@ -57,6 +61,7 @@ async def save_pause(
             tokens=execution.tokens_used,
             cost=execution.cost,
             variables=dict(variables),
+            prior=(execution.input,) if record.sequence == 0 else prior,
         )
     )
     await store.pause_execution(execution.id)

@@ -364,6 +364,7 @@ class WorkflowEngine(Resumable, Observable):
                 machine.start_at,
                 paused,
                 journal.committed_events if journal is not None else committed_events,
+                journal.prior if journal is not None else None,
             )
         elif (resumed or journal is not None) and status != "PAUSED":
             if journal is not None:

@@ -57,6 +57,9 @@ class Journal:
         # Where the execution stands after the last commit: state, its output, the next
         # state. The engine sets where the run starts.
         self.position: tuple[str, Any, str | None] = ("", execution.input, None)
+        # The output the last commit stored (the input before the first), when known:
+        # the store keeps events that repeat it as references (``asl.store.compact``).
+        self.prior: tuple[Any] | None = (execution.input,) if sequence == 0 else None
 
     async def commit(self, state: str, output: Any, next_state: str | None) -> None:
         self.position = (state, output, next_state)
@@ -75,8 +78,10 @@ class Journal:
                 tokens=execution.tokens_used,
                 cost=execution.cost,
                 variables=dict(execution.top_variables),
+                prior=self.prior,
             )
         )
+        self.prior = (output,)
         self.committed_events = len(events)
         if time.monotonic() - self.renewed > self.lease_seconds / 3:
             if not await self._keep_lease():

@@ -313,7 +313,8 @@ class Resumable:
                 f"Execution '{record.execution_id}' is running in another process (its lease "
                 "has not expired); resume it once that process is gone",
             )
-        transitions = await store.history(record.execution_id)
+        # Sequence 0: nothing committed yet (a worker's first run of a started execution).
+        transitions = await store.history(record.execution_id) if record.sequence else []
         events = stored_events(transitions)
         execution = self._execution(record.execution_id, record.input)
         execution.events.extend(events)

@@ -13,6 +13,7 @@ import json
 import math
 from typing import Any
 
+from asl.store import compact
 from asl.store.errors import StoreConflictError, StoreError
 from asl.store.records import JSON, ExecutionRecord, Transition
 
@@ -35,31 +36,61 @@ def decode(text: str | bytes) -> Any:
 
 
 def encode_transition(transition: Transition) -> str:
-    return encode(
-        {
-            "state": transition.state,
-            "output": transition.output,
-            "next": transition.next_state,
-            "events": transition.events,
-            "tokens": transition.tokens,
-            "cost": transition.cost,
-            "variables": transition.variables,
-        }
-    )
+    """The stored body: events that repeat an output refer to it (``compact``)."""
+    return encode(compact.body(transition))
 
 
-def decode_transition(execution_id: str, sequence: int, text: str | bytes) -> Transition:
+def decode_history(
+    execution_id: str, texts: list[Any], after_sequence: int, input_text: str | None
+) -> list[Transition]:
+    """The transitions after ``after_sequence`` from all of an execution's bodies.
+
+    ``input_text`` is the execution input's JSON (what the first transition's
+    references point at). Only the bodies asked for are decoded, plus the ones
+    before them back to the first that holds its output in full.
+    """
+    first = max(after_sequence, 0)
+    prior_text = input_text
+    for earlier in reversed(texts[:first]):
+        body = decode(earlier)
+        if "$output" not in body:
+            prior_text = encode(body["output"])
+            break
+    transitions = []
+    for offset, text in enumerate(texts[first:]):
+        transition, prior_text = _decoded(execution_id, first + 1 + offset, text, prior_text)
+        transitions.append(transition)
+    return transitions
+
+
+def _decoded(
+    execution_id: str, sequence: int, text: str | bytes, prior_text: str | None
+) -> tuple[Transition, str]:
     body = decode(text)
-    return Transition(
-        execution_id=execution_id,
-        sequence=sequence,
-        state=body["state"],
-        output=body["output"],
-        next_state=body["next"],
-        events=body["events"],
-        tokens=body["tokens"],
-        cost=body["cost"],
-        variables=body["variables"],
+    if "$output" in body:
+        if prior_text is None:
+            raise StoreError(
+                f"Transition {sequence} of execution '{execution_id}' refers to the previous "
+                "output, which the store no longer holds: the history is damaged"
+            )
+        output_text = prior_text
+        output = decode(prior_text)
+    else:
+        output = body["output"]
+        output_text = encode(output)
+    return (
+        Transition(
+            execution_id=execution_id,
+            sequence=sequence,
+            state=body["state"],
+            output=output,
+            next_state=body["next"],
+            events=compact.expand_events(body["events"], output_text, prior_text),
+            tokens=body["tokens"],
+            cost=body["cost"],
+            variables=body["variables"],
+        ),
+        output_text,
     )
 
 

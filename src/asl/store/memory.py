@@ -162,11 +162,10 @@ class MemoryStore(Store):
 
     async def history(self, execution_id: str, after_sequence: int = 0) -> list[Transition]:
         with self._lock:
-            texts = self._history.get(execution_id, [])[max(after_sequence, 0) :]
-        first = max(after_sequence, 0) + 1
-        return [
-            codec.decode_transition(execution_id, first + i, text) for i, text in enumerate(texts)
-        ]
+            texts = list(self._history.get(execution_id, []))
+            stored = self._executions.get(execution_id)
+        input_text = stored[1] if stored is not None else None
+        return codec.decode_history(execution_id, texts, after_sequence, input_text)
 
     async def reopen_execution(self, execution_id: str) -> None:
         with self._lock:

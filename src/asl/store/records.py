@@ -85,6 +85,10 @@ class Transition:
     """Total cost of the execution after this state (a running total, not a delta)."""
     variables: dict[str, JSON] = field(default_factory=dict)
     """Workflow variables in scope after the state, so a resumed run sees its ``Assign``s."""
+    prior: tuple[JSON] | None = field(default=None, compare=False, repr=False)
+    """``(output of the previous transition,)`` (the execution input before the first),
+    when the committer knows it. A store then keeps the events that repeat it, or
+    ``output``, as references instead of copies; history reads rebuild them."""
 
 
 @dataclass(frozen=True, slots=True)

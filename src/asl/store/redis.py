@@ -201,12 +201,11 @@ class RedisStore(RedisValues, Store):
             raise StaleSequenceError(execution_id, transition.sequence, int(outcome[1]))
 
     async def history(self, execution_id: str, after_sequence: int = 0) -> list[Transition]:
-        first = max(after_sequence, 0)
-        bodies = await awaited(self._client.lrange(self._key("h", execution_id), first, -1))
-        return [
-            codec.decode_transition(execution_id, first + 1 + i, body)
-            for i, body in enumerate(bodies)
-        ]
+        pipe = self._client.pipeline(transaction=False)
+        pipe.lrange(self._key("h", execution_id), 0, -1)
+        pipe.hget(self._key("x", execution_id), "input")
+        bodies, input_text = await pipe.execute()
+        return codec.decode_history(execution_id, bodies, after_sequence, input_text)
 
     async def _move(self, execution_id: str, status: str, fields: list[str]) -> int:
         outcome = await self._run(

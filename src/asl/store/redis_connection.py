@@ -10,9 +10,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as aioredis
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from asl.store import codec, redis_scripts
 
@@ -24,6 +28,19 @@ async def awaited(result: Awaitable[Any] | Any) -> Any:
 
 def milliseconds(seconds: float) -> int:
     return max(1, round(seconds * 1000))
+
+
+def packed(parts: list[Any]) -> bytes:
+    """One command in Redis's wire format (RESP): an array of bulk strings."""
+    encoded = [part.encode() if isinstance(part, str) else str(part).encode() for part in parts]
+    head = b"*%d\r\n" % len(encoded)
+    return head + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in encoded)
+
+
+def _new_connection(client: aioredis.Redis) -> AbstractConnection:
+    """A connection made with the client's settings (host, password, db, TLS), not pooled."""
+    make = cast(Callable[[], AbstractConnection], client.connection_pool.make_connection)
+    return make()
 
 
 def hash_fields(flat: list[str]) -> dict[str, str]:
@@ -59,6 +76,8 @@ class RedisConnection:
         self._scripts = {
             name: client.register_script(getattr(redis_scripts, name)) for name in _SCRIPTS
         }
+        # Connections of this store's own for its scripts (see ``_run``).
+        self._idle: list[AbstractConnection] = []
 
     @property
     def _client(self) -> aioredis.Redis:
@@ -80,11 +99,48 @@ class RedisConnection:
         return self._current
 
     async def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
-        self._client  # noqa: B018 -- binds the scripts to this loop's client first
-        return await self._scripts[name](keys=keys, args=args)
+        """Run a script: EVALSHA written straight to a connection of the store's own.
+
+        Every journal write is a script, one per transition. redis-py's command path
+        (pool lock, retry wrapper, per-command metrics, argument encoding) costs about
+        as much as the loopback round trip itself, so scripts skip it: a free
+        connection is taken from ``_idle``, the command is packed once, the answer
+        read. A script Redis does not know yet (a new or flushed server) goes through
+        redis-py's script call, which loads it. A connection the server closed
+        (restart, idle timeout) is replaced, and the command sent once more on a
+        new connection.
+        """
+        client = self._client
+        script = self._scripts[name]
+        command = packed(["EVALSHA", script.sha, len(keys), *keys, *args])
+        idle = self._idle
+        try:
+            return await self._send(command, idle.pop() if idle else _new_connection(client))
+        except NoScriptError:
+            return await script(keys=keys, args=args)
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            idle.clear()  # closed together with the one that failed, most likely
+            return await self._send(command, _new_connection(client))
+
+    async def _send(self, command: bytes, connection: AbstractConnection) -> Any:
+        try:
+            await connection.send_packed_command(command, check_health=False)
+            result = await connection.read_response()
+        except ResponseError:
+            self._idle.append(connection)  # Redis answered: the connection is fine
+            raise
+        except BaseException:  # dropped, or cancelled before its answer was read
+            await connection.disconnect()
+            raise
+        self._idle.append(connection)
+        return result
 
     async def close(self) -> None:
-        await self._client.aclose()
+        client = self._client
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.disconnect()
+        await client.aclose()
 
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))

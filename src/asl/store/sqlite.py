@@ -164,11 +164,13 @@ class SQLiteStore(SQLiteValues, Store):
 
     async def history(self, execution_id: str, after_sequence: int = 0) -> list[Transition]:
         rows = self._read(
-            "SELECT sequence, body FROM transitions WHERE execution_id = ? AND sequence > ?"
-            " ORDER BY sequence",
-            (execution_id, after_sequence),
+            "SELECT body FROM transitions WHERE execution_id = ? ORDER BY sequence",
+            (execution_id,),
         )
-        return [codec.decode_transition(execution_id, seq, body) for seq, body in rows]
+        found = self._read("SELECT input FROM executions WHERE execution_id = ?", (execution_id,))
+        input_text = found[0][0] if found else None
+        texts = [row[0] for row in rows]
+        return codec.decode_history(execution_id, texts, after_sequence, input_text)
 
     async def reopen_execution(self, execution_id: str) -> None:
         with self._write() as db:
