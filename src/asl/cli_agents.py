@@ -23,7 +23,7 @@ else:  # older click has no generic ParamType: subscripting it at runtime would 
 class AgentsSpec(ParamType):
     """``--agents MODULE[:ATTR]``: where the workflow's agents come from."""
 
-    name = "MODULE[:ATTR]"
+    name = "MODULE[:ATTR]|FILE.yaml"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
@@ -42,6 +42,13 @@ def load_registry(spec: str) -> AgentRegistry:
     ``ATTR`` may be an ``AgentRegistry``, a dict of name to agent, or a function taking
     a fresh registry; ``MODULE`` alone means ``MODULE:register``, the examples' shape.
     """
+    from asl.agents.config import AgentsConfigError, is_config_path, load_agents_config
+
+    if is_config_path(spec):  # an agents.yaml / .json file (docs/agents-config.md)
+        try:
+            return load_agents_config(spec)
+        except AgentsConfigError as error:
+            raise AgentsLoadError(str(error)) from None
     module_name, colon, attr = spec.partition(":")
     if module_name.endswith(".py") or "/" in module_name or "\\" in module_name:
         dotted = module_name.removeprefix("./").removesuffix(".py").replace("/", ".")

@@ -198,14 +198,16 @@ class _Config:
             if spec_block is None:
                 continue
             self.known(spec_block, here, _PROVIDER, f"provider '{name}'")
-            kind = spec_block.get("type")
-            if kind not in PROVIDER_TYPES:
+            provider_type = spec_block.get("type")
+            if provider_type not in PROVIDER_TYPES:
                 self.fail(
                     join(here, "type") if "type" in spec_block else here,
                     f"provider '{name}' needs 'type': one of {', '.join(PROVIDER_TYPES)}",
                 )
                 continue
-            factories[str(name)] = self._provider_factory(str(kind), spec_block, here, str(name))
+            factories[str(name)] = self._provider_factory(
+                str(provider_type), spec_block, here, str(name)
+            )
         return factories
 
     def _provider_factory(

@@ -19,7 +19,7 @@ history, recorded by the toolbox.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from asl.agents.base import AgentContext, AgentResult, Usage
@@ -38,7 +38,7 @@ class LLMSettings:
     model: str
     system: PromptTemplate | None = None
     prompt: PromptTemplate | None = None
-    generation: Generation = Generation()
+    generation: Generation = field(default_factory=Generation)
     output_schema: OutputSchema | None = None
     # None: every tool the state allows; otherwise only these names.
     tools: tuple[str, ...] | None = None
