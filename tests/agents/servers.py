@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,7 @@ class Reply:
     raw: bytes | None = None
     events: list[tuple[str | None, Any]] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (a slow model)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class ModelServer:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 server.requests.append(Seen(self.path, headers, body))
                 reply = server.replies.popleft() if server.replies else Reply(500, {"error": "x"})
+                time.sleep(reply.delay)
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)

@@ -108,9 +108,7 @@ async def test_tool_loop_calls_governed_tools_and_feeds_results_back(server: Mod
             },
         }
     ]
-    assert first["tools"][0]["function"]["parameters"]["properties"] == {
-        "item": {"type": "string"}
-    }
+    assert first["tools"][0]["function"]["parameters"]["properties"] == {"item": {"type": "string"}}
     assert second["messages"][1:] == [
         {
             "role": "assistant",

@@ -70,10 +70,11 @@ def _arguments(request: ModelRequest) -> dict[str, Any]:
     }
     if request.system:
         arguments["system"] = request.system
-    if generation.temperature is not None:
-        arguments["temperature"] = generation.temperature
-    if generation.top_p is not None:
-        arguments["top_p"] = generation.top_p
+    # SDK 2.x has no keyword for the sampling fields; the Messages API still takes them.
+    sampling = {"temperature": generation.temperature, "top_p": generation.top_p}
+    extra = {name: value for name, value in sampling.items() if value is not None}
+    if extra:
+        arguments["extra_body"] = extra
     if generation.stop_sequences:
         arguments["stop_sequences"] = list(generation.stop_sequences)
     tools = [_tool(spec) for spec in request.tools]
