@@ -113,7 +113,7 @@ class _Config:
         self.source = source
         self.index = index
         self.folder = folder
-        self.problems: list[str] = []
+        self._found: list[tuple[int, int, str]] = []
         self.secrets: dict[str, Any] = {}
 
     def fail(self, pointer: str, message: str) -> None:
@@ -121,7 +121,12 @@ class _Config:
         if offset is None:
             offset = self.index.key_offset(pointer)
         line, column = self.index.position(offset) if offset is not None else (1, 1)
-        self.problems.append(f"{self.source}:{line}:{column}: {message}")
+        self._found.append((line, column, message))
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem found, in the order of the file."""
+        return [f"{self.source}:{line}:{col}: {text}" for line, col, text in sorted(self._found)]
 
     def mapping(self, value: Any, pointer: str, what: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
@@ -229,7 +234,7 @@ class _Config:
             if field in spec and not isinstance(spec[field], str):
                 self.fail(join(pointer, field), f"'{field}' must be a name (a string)")
         label = name or kind
-        where = pointer or "/providers"
+        where = pointer  # "": a built-in provider, reported at the agent that uses it
 
         def factory() -> Provider:
             key = self._api_key(kind, spec, where, label)
@@ -310,7 +315,7 @@ class _Config:
     ) -> Any:
         from asl.agents.llm.agent import LLMAgent, LLMSettings
 
-        ok = len(self.problems)
+        ok = len(self._found)
         provider_name = block.get("provider", "openai")
         factory = providers.get(provider_name) if isinstance(provider_name, str) else None
         if factory is None:
@@ -343,12 +348,12 @@ class _Config:
         stream = block.get("stream", "auto")
         if stream not in STREAM_MODES:
             self.fail(join(pointer, "stream"), f"'stream' must be one of {', '.join(STREAM_MODES)}")
-        if len(self.problems) > ok or factory is None:
+        if len(self._found) > ok or factory is None:
             return None
         try:
             provider = factory()
         except _MissingKey as missing:
-            self.fail(missing.pointer, missing.message)
+            self.fail(missing.pointer or pointer, missing.message)
             return None
         except ImportError as error:  # the SDK extra is not installed
             self.fail(join(pointer, "provider") if "provider" in block else pointer, str(error))
