@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from examples.ticket_summary.local_model import start
 
 from asl import WorkflowEngine
 from asl.agents.config import load_agents_config
 from asl.cli import main
-from examples.ticket_summary.local_model import start
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "ticket_summary"
