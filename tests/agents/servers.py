@@ -269,3 +269,77 @@ def openai_stream(
     events.append((None, _chunk({}, usage=usage)))
     events.append((None, "[DONE]"))
     return events
+
+
+# --- OpenAI Responses API ----------------------------------------------------------------
+
+
+def openai_response(
+    text: str | None = None,
+    function_calls: list[tuple[str, str, dict[str, Any]]] = (),  # type: ignore[assignment]
+    input_tokens: int = 15,
+    output_tokens: int = 6,
+) -> dict[str, Any]:
+    output: list[dict[str, Any]] = []
+    if text is not None:
+        output.append(
+            {
+                "type": "message",
+                "id": "msg_1",
+                "status": "completed",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": text, "annotations": []}],
+            }
+        )
+    for call_id, name, arguments in function_calls:
+        output.append(
+            {
+                "type": "function_call",
+                "id": f"fc_{call_id}",
+                "call_id": call_id,
+                "name": name,
+                "arguments": json.dumps(arguments),
+                "status": "completed",
+            }
+        )
+    return {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1_700_000_000,
+        "status": "completed",
+        "model": "gpt-test",
+        "output": output,
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": {
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "total_tokens": input_tokens + output_tokens,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens_details": {"reasoning_tokens": 0},
+        },
+    }
+
+
+def openai_response_stream(pieces: list[str]) -> list[tuple[str | None, Any]]:
+    """Text deltas, then response.completed carrying the whole response."""
+    events: list[tuple[str | None, Any]] = []
+    for number, piece in enumerate(pieces):
+        delta = {
+            "type": "response.output_text.delta",
+            "item_id": "msg_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": piece,
+            "sequence_number": number,
+            "logprobs": [],
+        }
+        events.append(("response.output_text.delta", delta))
+    done = {
+        "type": "response.completed",
+        "sequence_number": len(pieces),
+        "response": openai_response("".join(pieces)),
+    }
+    events.append(("response.completed", done))
+    return events

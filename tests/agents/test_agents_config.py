@@ -223,3 +223,28 @@ def test_syntax_errors_and_wrong_shapes(tmp_path: Path) -> None:
     assert problems(missing) == [
         f"{missing}: cannot read the agents config (No such file or directory)"
     ]
+
+
+def test_openai_responses_api_is_chosen_by_api(tmp_path: Path, server: ModelServer) -> None:
+    from asl.agents.llm.responses_provider import ResponsesProvider
+    from tests.agents.servers import openai_response
+
+    config = write(
+        tmp_path,
+        "agents.yaml",
+        f"providers:\n  r:\n    type: openai\n    api: responses\n    base_url: {server.url}/v1\n"
+        "  c:\n    type: anthropic\n    api: responses\n"
+        "agents:\n  A:\n    provider: r\n    model: gpt-test\n",
+    )
+    assert problems(config) == [
+        f"{config}:8:10: 'api' is for type openai: chat_completions (the default) or responses"
+    ]
+    config.write_text(
+        config.read_text().replace("  c:\n    type: anthropic\n    api: responses\n", "")
+    )
+    registry = load_agents_config(config)
+    assert isinstance(registry.get("A").provider, ResponsesProvider)
+    server.queue(Reply(body=openai_response("via responses")))
+    document = {"StartAt": "A", "States": {"A": {"Type": "Task", "Agent": "A", "End": True}}}
+    assert WorkflowEngine(document, registry).run({}).output == "via responses"
+    assert server.requests[0].path == "/v1/responses"

@@ -30,8 +30,10 @@ UNUSED_KEY: Final = "unused"
 STREAM_MODES: Final = ("auto", "always", "never")
 
 _TOP: Final = ("secrets_file", "providers", "agents", "tools", "mcp_servers")
+OPENAI_APIS: Final = ("chat_completions", "responses")
 _PROVIDER: Final = (
     "type",
+    "api",
     "base_url",
     "api_key_env",
     "api_key_secret",
@@ -230,6 +232,12 @@ class _Config:
         retries = spec.get("max_retries", 0)
         if not (isinstance(retries, int) and not isinstance(retries, bool) and retries >= 0):
             self.fail(join(pointer, "max_retries"), "'max_retries' must be an integer >= 0")
+        api = spec.get("api", "chat_completions")
+        if api not in OPENAI_APIS or (kind == "anthropic" and "api" in spec):
+            self.fail(
+                join(pointer, "api"),
+                "'api' is for type openai: chat_completions (the default) or responses",
+            )
         for field in ("api_key_env", "api_key_secret"):
             if field in spec and not isinstance(spec[field], str):
                 self.fail(join(pointer, field), f"'{field}' must be a name (a string)")
@@ -242,6 +250,10 @@ class _Config:
                 from asl.agents.llm.anthropic_provider import AnthropicProvider
 
                 return AnthropicProvider(key, base_url, timeout, retries)
+            if api == "responses":
+                from asl.agents.llm.responses_provider import ResponsesProvider
+
+                return ResponsesProvider(key, base_url, timeout, retries)
             from asl.agents.llm.openai_provider import OpenAIProvider
 
             return OpenAIProvider(key, base_url, timeout, retries)
