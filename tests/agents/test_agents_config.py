@@ -248,3 +248,32 @@ def test_openai_responses_api_is_chosen_by_api(tmp_path: Path, server: ModelServ
     document = {"StartAt": "A", "States": {"A": {"Type": "Task", "Agent": "A", "End": True}}}
     assert WorkflowEngine(document, registry).run({}).output == "via responses"
     assert server.requests[0].path == "/v1/responses"
+
+
+def test_secrets_file_problems_never_echo_its_content(tmp_path: Path) -> None:
+    write(tmp_path, "secrets.yaml", "key: [sk-very-secret\n")
+    config = write(
+        tmp_path,
+        "agents.yaml",
+        "secrets_file: secrets.yaml\nproviders:\n  p:\n    type: openai\n"
+        "    api_key_secret: key\nagents:\n  A:\n    provider: p\n    model: m\n",
+    )
+    found = problems(config)
+    assert found[0] == (
+        f"{config}:1:15: the secrets file {tmp_path / 'secrets.yaml'} is not YAML or JSON"
+    )
+    assert "sk-very-secret" not in "\n".join(found)
+    write(tmp_path, "secrets.yaml", "other: sk-very-secret\n")
+    assert problems(config) == [
+        f"{config}:4:5: provider 'p': the secrets file has no 'key'; add it, or set "
+        "'secrets_file' to the file that has it"
+    ]
+
+
+def test_empty_placeholder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    config = write(tmp_path, "agents.yaml", "agents:\n  A:\n    model: m\n    prompt: 'Hi {{ }}'\n")
+    assert problems(config) == [
+        f"{config}:4:13: agent 'A': a placeholder names no value: write {{{{ name }}}} or "
+        "{{ $ }}"
+    ]

@@ -172,3 +172,32 @@ async def test_timeout_is_states_timeout(server: ModelServer) -> None:
     server.queue(Reply(body=openai_completion("late"), delay=1.0))
     result = await one_task(openai_agent(server, timeout=0.2)).arun({"topic": "x"})
     assert (result.error, result.cause) == ("States.Timeout", "openai: the model call timed out")
+
+
+async def test_overloaded_preferred_model_falls_back(server: ModelServer) -> None:
+    from tests.agents.servers import anthropic_message
+
+    server.queue(
+        Reply(529, anthropic_error("overloaded_error", "Overloaded")),
+        Reply(body=anthropic_message("from the fallback")),
+    )
+    state = {
+        "Model": {
+            "Preferred": "claude-big",
+            "Fallback": "claude-small",
+            "FallbackOn": ["ModelOverloaded"],
+        }
+    }
+    result = await one_task(anthropic_agent(server), state).arun({"topic": "x"})
+    assert result.output == "from the fallback"
+    assert [seen.body["model"] for seen in server.requests] == ["claude-big", "claude-small"]
+
+
+async def test_error_not_in_fallback_on_does_not_fall_back(server: ModelServer) -> None:
+    server.queue(Reply(500, openai_error("boom")))
+    state = {
+        "Model": {"Preferred": "a", "Fallback": "b", "FallbackOn": ["ModelOverloaded"]},
+    }
+    result = await one_task(openai_agent(server), state).arun({"topic": "x"})
+    assert result.error == "Agent.ModelError"
+    assert [seen.body["model"] for seen in server.requests] == ["a"]
