@@ -226,3 +226,19 @@ async def test_missing_placeholder_fails_with_invalid_input(server: ModelServer)
         "pass it in the state's Parameters or Arguments",
     )
     assert server.requests == []
+
+
+async def test_called_without_context_a_tool_request_fails_clearly(server: ModelServer) -> None:
+    import pytest
+
+    from asl import AgentError
+
+    server.queue(Reply(body=openai_completion(None, [("c", "lookup_price", {"item": "a"})])))
+    with pytest.raises(AgentError) as raised:
+        await agent(server).execute({"topic": "a"})
+    assert (raised.value.error, raised.value.cause) == (
+        "Agent.ToolError",
+        "The model asked for tool 'lookup_price' but no tools were offered (the agent was "
+        "called without a context)",
+    )
+    assert "tools" not in server.requests[0].body

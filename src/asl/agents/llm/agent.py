@@ -77,7 +77,12 @@ class LLMAgent:
                     f"The model still asked for tools after {settings.max_tool_iterations} "
                     "rounds (max_tool_iterations); raise it or simplify the task",
                 )
-            assert context is not None  # tools come from the context, so it is there
+            if context is None:  # nothing was offered, yet the model asks for a tool
+                raise AgentError(
+                    TOOL_ERROR,
+                    f"The model asked for tool '{reply.tool_calls[0].name}' but no "
+                    "tools were offered (the agent was called without a context)",
+                )
             request.messages.append(
                 {"role": "assistant", "content": reply.text, "tool_calls": reply.tool_calls}
             )
