@@ -7,7 +7,6 @@ Nothing here imports the engine until a command uses the flag.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -74,30 +73,12 @@ def load_registry(spec: str) -> AgentRegistry:
 
 def _import_user_module(name: str) -> Any:
     """Import the way ``python -m`` would: the current directory comes first."""
-    import importlib
-    import os
+    from asl.agents.imports import ImportProblem, import_user_module
 
-    cwd = os.getcwd()
-    if cwd not in sys.path and "" not in sys.path:
-        sys.path.insert(0, cwd)
-    importlib.invalidate_caches()  # a module written a moment ago must be found
     try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        missing = error.name or ""
-        if name == missing or name.startswith(f"{missing}."):
-            raise AgentsLoadError(
-                f"no module named '{name}' in the current directory ({cwd}) or on the "
-                "Python path; run asl from the folder that contains it, or install it."
-            ) from None
-        raise AgentsLoadError(f"importing '{name}' failed: {error}.") from None
-    except SyntaxError as error:
-        where = f"{error.filename}:{error.lineno}:{error.offset}"
-        raise AgentsLoadError(f"importing '{name}' failed: {where}: {error.msg}.") from None
-    except Exception as error:  # the user's module raised while importing
-        raise AgentsLoadError(
-            f"importing '{name}' failed: {type(error).__name__}: {error}"
-        ) from None
+        return import_user_module(name)
+    except ImportProblem as problem:
+        raise AgentsLoadError(str(problem)) from None
 
 
 def _registry_from(target: Any, spec: str) -> AgentRegistry:

@@ -492,15 +492,15 @@ class _Config:
 
     def _import(self, spec: Any, pointer: str, what: str) -> Any:
         """``module:attribute`` imported the way ``python -m`` would (current folder first)."""
-        from asl.cli_agents import AgentsLoadError, _import_user_module
+        from asl.agents.imports import ImportProblem, import_user_module
 
         module_name, _, attr = spec.partition(":") if isinstance(spec, str) else ("", "", "")
         if not module_name or not attr or not attr.isidentifier():
             self.fail(pointer, f"{what}: 'import' must be module:attribute, e.g. my_agents:triage")
             return None
         try:
-            module = _import_user_module(module_name)
-        except AgentsLoadError as error:
+            module = import_user_module(module_name)
+        except ImportProblem as error:
             self.fail(pointer, f"{what}: {error}")
             return None
         target = getattr(module, attr, None)
