@@ -361,7 +361,8 @@ def agents_option(help_text: str) -> Callable[[F], F]:
 AGENTS_HELP = (
     "Python module with the agents, importable from the current directory: "
     "MODULE (calls its register(registry) function) or MODULE:ATTR naming an "
-    "AgentRegistry, a dict of name to agent, or a register function."
+    "AgentRegistry, a dict of name to agent, or a register function; or an agents "
+    "config file (.yaml, .yml, .json; see docs/agents-config.md)."
 )
 
 

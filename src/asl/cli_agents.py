@@ -7,7 +7,6 @@ Nothing here imports the engine until a command uses the flag.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -23,7 +22,7 @@ else:  # older click has no generic ParamType: subscripting it at runtime would 
 class AgentsSpec(ParamType):
     """``--agents MODULE[:ATTR]``: where the workflow's agents come from."""
 
-    name = "MODULE[:ATTR]"
+    name = "MODULE[:ATTR]|FILE.yaml"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
@@ -42,6 +41,13 @@ def load_registry(spec: str) -> AgentRegistry:
     ``ATTR`` may be an ``AgentRegistry``, a dict of name to agent, or a function taking
     a fresh registry; ``MODULE`` alone means ``MODULE:register``, the examples' shape.
     """
+    from asl.agents.config import AgentsConfigError, is_config_path, load_agents_config
+
+    if is_config_path(spec):  # an agents.yaml / .json file (docs/agents-config.md)
+        try:
+            return load_agents_config(spec)
+        except AgentsConfigError as error:
+            raise AgentsLoadError(str(error)) from None
     module_name, colon, attr = spec.partition(":")
     if module_name.endswith(".py") or "/" in module_name or "\\" in module_name:
         dotted = module_name.removeprefix("./").removesuffix(".py").replace("/", ".")
@@ -67,30 +73,12 @@ def load_registry(spec: str) -> AgentRegistry:
 
 def _import_user_module(name: str) -> Any:
     """Import the way ``python -m`` would: the current directory comes first."""
-    import importlib
-    import os
+    from asl.agents.imports import ImportProblem, import_user_module
 
-    cwd = os.getcwd()
-    if cwd not in sys.path and "" not in sys.path:
-        sys.path.insert(0, cwd)
-    importlib.invalidate_caches()  # a module written a moment ago must be found
     try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        missing = error.name or ""
-        if name == missing or name.startswith(f"{missing}."):
-            raise AgentsLoadError(
-                f"no module named '{name}' in the current directory ({cwd}) or on the "
-                "Python path; run asl from the folder that contains it, or install it."
-            ) from None
-        raise AgentsLoadError(f"importing '{name}' failed: {error}.") from None
-    except SyntaxError as error:
-        where = f"{error.filename}:{error.lineno}:{error.offset}"
-        raise AgentsLoadError(f"importing '{name}' failed: {where}: {error.msg}.") from None
-    except Exception as error:  # the user's module raised while importing
-        raise AgentsLoadError(
-            f"importing '{name}' failed: {type(error).__name__}: {error}"
-        ) from None
+        return import_user_module(name)
+    except ImportProblem as problem:
+        raise AgentsLoadError(str(problem)) from None
 
 
 def _registry_from(target: Any, spec: str) -> AgentRegistry:

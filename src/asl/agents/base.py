@@ -82,6 +82,11 @@ class AgentContext:
         if self._heartbeat is not None:
             self._heartbeat()
 
+    @property
+    def streaming(self) -> bool:
+        """Whether anyone listens to :meth:`emit` (an LLM agent then streams its reply)."""
+        return self._emit is not None
+
     def emit(self, chunk: Any) -> None:
         """Stream a piece of output (text or a JSON value) to whoever listens."""
         if self._emit is not None:
