@@ -7,18 +7,17 @@ An HTML comment on the line just before a block changes what happens to it:
 - ``<!-- file: NAME -->``: the block is written to NAME (a ``json`` block must
   parse, a ``python`` block must compile, a ``text`` block is written as it is)
   for later blocks to use.
-- ``<!-- invalid -->``: a ``json`` workflow that must fail validation.
 - ``<!-- not run: REASON -->``: the block is not run (a long-running server, an
-  install step, a fragment of a larger document); a ``python`` block must still
-  compile and a ``json`` block must still parse unless it is a fragment of JSON.
+  install step, a fragment, a shape with placeholders); a ``python`` block must
+  still compile (top-level ``await`` allowed).
 
 Unmarked blocks, by kind:
 
 - ``console``: each ``$ command`` runs as a real ``asl`` process (no shell); the
   lines after it, up to the next ``$``, are its exact stdout (or stdout then
-  stderr, as a terminal shows them). A command ending in
-  ``# exit N`` must exit with N; ``*`` patterns are expanded as a shell would; ``$ echo $?`` shows the previous exit code;
-  otherwise the code must be 0.
+  stderr, as a terminal shows them). A command ending in ``# exit N`` must exit
+  with N, one followed by ``$ echo $?`` with the code shown, any other with 0;
+  ``*`` patterns are expanded as a shell would.
 - ``bash``/``sh``: every command (``\\`` continues a line, ``#`` starts a
   comment) is an ``asl`` command that must exit 0.
 - ``json``: must parse (a block of object members, ``"Retry": [...]``, is read
@@ -50,7 +49,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCS = REPO_ROOT / "docs"
 PAGES = sorted(str(path.relative_to(DOCS)) for path in DOCS.rglob("*.md"))
 FENCE = re.compile(
-    r"^(<!-- (?P<mark>file: [^ ]+|invalid|not run: [^>]+) -->\n)?"
+    r"^(<!-- (?P<mark>file: [^ ]+|not run: [^>]+) -->\n)?"
     r"```(?P<kind>\w*)\n(?P<body>.*?)^```$",
     re.M | re.S,
 )
@@ -139,13 +138,9 @@ def parse_json(body: str, place: str) -> object:
 def check_json(block: Block, place: str) -> None:
     document = parse_json(block.body, place)
     if not (isinstance(document, dict) and "StartAt" in document and "States" in document):
-        assert block.mark != "invalid", f"{place}: only a workflow can be marked invalid"
         return
     errors = [d for d in validate(load_text(block.body)) if d.severity == "error"]
-    if block.mark == "invalid":
-        assert errors, f"{place}: the workflow is marked invalid but validates"
-    else:
-        assert not errors, f"{place}: {[(d.code, d.pointer, d.message) for d in errors]}"
+    assert not errors, f"{place}: {[(d.code, d.pointer, d.message) for d in errors]}"
 
 
 def check_not_run(block: Block, place: str) -> None:
@@ -193,5 +188,24 @@ def test_every_example_of_the_page_runs(page: str, tmp_path: Path) -> None:
                     os.chdir(cwd)
     finally:
         sys.path.remove(str(tmp_path))
-        for name in [n for n, m in sys.modules.items() if str(tmp_path) in str(getattr(m, "__file__", ""))]:
+        for name in [
+            n for n, m in sys.modules.items() if str(tmp_path) in str(getattr(m, "__file__", ""))
+        ]:
             del sys.modules[name]
+
+
+def test_an_output_other_than_the_page_shows_fails(tmp_path: Path) -> None:
+    (tmp_path / "p.asl.json").write_text(
+        '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}'
+    )
+    body = """$ asl run p.asl.json --input '{"a": 1}'\n{"a": 2}\n"""
+    with pytest.raises(AssertionError, match=r"page\.md:1: asl run p\.asl\.json"):
+        run_console(body, tmp_path, dict(os.environ), "page.md:1")
+    run_console(body.replace('"a": 2', '"a": 1'), tmp_path, dict(os.environ), "page.md:1")
+
+
+def test_a_workflow_with_errors_fails_the_page() -> None:
+    body = '{"StartAt": "Missing", "States": {"A": {"Type": "Succeed"}}}'
+    block = Block("json", body, None, 1)
+    with pytest.raises(AssertionError, match=r"page\.md:1: .*MISSING_TRANSITION_TARGET"):
+        check_json(block, "page.md:1")

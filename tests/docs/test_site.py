@@ -2,12 +2,15 @@
 
 Strict mode turns broken links, pages missing from the nav, unknown anchors and
 docstrings mkdocstrings cannot render into failures, which is what CI must catch.
-The theme uses no web fonts and the ``offline`` plugin, so the build reads nothing
+The HTTP API page and ``openapi.json`` are generated from the service's own OpenAPI
+document (docs/hooks/openapi.py), so they are checked against it. The theme uses no
+web fonts and the ``offline`` plugin, so the build reads nothing
 from the network.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -15,6 +18,9 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from asl.service.app import create_app
+from asl.service.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +39,13 @@ def test_the_site_builds_without_warnings(tmp_path: Path) -> None:
     assert "WARNING" not in done.stderr, done.stderr
     api = (tmp_path / "reference" / "api.html").read_text()
     assert 'id="asl.runtime.engine.WorkflowEngine.run"' in api
+    document = create_app(Settings(store="memory://")).openapi()
+    assert json.loads((tmp_path / "openapi.json").read_text()) == document
+    http_api = (tmp_path / "http-api.html").read_text()
+    assert "openapi: operations" not in http_api
+    for path, operations in document["paths"].items():
+        for method in operations:
+            assert f"<code>{method.upper()} {path}</code>" in http_api, (method, path)
 
 
 def _nav_pages(entries: list[object]) -> set[str]:
