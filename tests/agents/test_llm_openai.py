@@ -242,3 +242,15 @@ async def test_called_without_context_a_tool_request_fails_clearly(server: Model
         "called without a context)",
     )
     assert "tools" not in server.requests[0].body
+
+
+async def test_a_context_block_shapes_what_the_prompt_reads(server: ModelServer) -> None:
+    server.queue(Reply(body=openai_completion("ok")))
+    writer = agent(server, prompt=PromptTemplate("{{ topic }}: {{ context.notes }}"))
+    state = {"Context": {"Strategy": "sliding_window", "MaxTokens": 4, "Exclude": ["$.topic"]}}
+    notes = ["old note one", "old note two", "new"]
+    result = await one_task(writer, state).arun({"topic": "solar", "notes": notes})
+    assert result.status == "SUCCEEDED", result.cause
+    # MaxTokens 4 keeps the newest notes that fit: "new" (1 token), "old note two" (3)
+    content = 'solar: ["old note two","new"]'
+    assert server.requests[0].body["messages"] == [{"role": "user", "content": content}]

@@ -57,6 +57,7 @@ class LLMAgent:
 
     async def execute(self, parameters: Any, context: AgentContext | None = None) -> AgentResult:
         settings = self.settings
+        parameters = with_fitted_context(parameters, context)
         request = ModelRequest(
             model=(context.model if context is not None else None) or settings.model,
             system=settings.system.render(parameters) if settings.system else None,
@@ -192,3 +193,16 @@ def _merge(configured: Generation, state: Generation | None) -> Generation:
         max_tokens=state.max_tokens if state.max_tokens is not None else configured.max_tokens,
         stop_sequences=state.stop_sequences or configured.stop_sequences,
     )
+
+
+def with_fitted_context(parameters: Any, context: AgentContext | None) -> Any:
+    """The parameters plus ``context``: what the state's Context block kept of its input.
+
+    Templates read it as ``{{ context.history }}``; without a template the model sees
+    it with the parameters. A parameter named ``context`` wins; a state without a
+    Context block changes nothing.
+    """
+    fitted = context.context if context is not None else None
+    if fitted is None or not isinstance(parameters, dict) or "context" in parameters:
+        return parameters
+    return {**parameters, "context": fitted.data}
