@@ -101,6 +101,7 @@ class Resumption:
     group: dict[str, Any] | None
     """The parked branches (see :mod:`asl.runtime.branches`), or None."""
     sequence: int
+    """The pause transition's sequence: where the resumed run's journal goes on."""
 
     @property
     def pending(self) -> list[PendingRequest]:

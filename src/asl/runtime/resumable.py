@@ -151,10 +151,9 @@ class Resumable:
         if self.durable:  # the rest of the run is journaled like any durable run
             owner = new_owner()
             await store.claim(execution_id, owner, self.lease_seconds)
-            sequence = (await store.load_execution(execution_id)).sequence
             execution.durable = store
-            journal = Journal(
-                store, execution, owner, self.lease_seconds, sequence, len(paused.events)
+            journal = Journal(  # the pause was the last commit: its sequence is the store's
+                store, execution, owner, self.lease_seconds, paused.sequence, len(paused.events)
             )
         return await self._execute(
             machine,
