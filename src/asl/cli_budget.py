@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from asl.cli import json_document, main, store_choice, store_option
-from asl.cli_store import Refused, with_store
 
 if TYPE_CHECKING:
     from asl import WorkflowResult
@@ -48,6 +47,7 @@ def pool(name: str, limit: str | None, store_url: str | None) -> None:
     """Print the pool NAME as JSON ({name, limit, spent, reserved}); --limit sets its size."""
     from asl.budget.limits import parse_money
     from asl.budget.pools import read_pool, set_pool_limit
+    from asl.cli_store import Refused, with_store  # here: cli_store imports this module's parent
     from asl.language.errors import ASLError
 
     amount = None

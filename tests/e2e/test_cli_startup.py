@@ -39,3 +39,17 @@ def test_help_does_not_import_the_engine() -> None:
     )
 
     assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "False False")
+
+
+def test_each_command_module_imports_on_its_own() -> None:
+    """A command module imported first (as a test or a plugin may) must not hit a cycle."""
+    modules = ["asl.cli_store", "asl.cli_budget", "asl.cli_events", "asl.cli_graph"]
+    for module in modules:
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert (module, done.returncode, done.stderr) == (module, 0, "")
