@@ -1,4 +1,4 @@
-"""The SQLite file: its tables (schema version 1), its pragmas, its transactions.
+"""The SQLite file: its tables (schema version 2), its pragmas, its transactions.
 
 Each table is keyed the way the store reads it, so every store operation is one
 index lookup or range scan. JSON values are TEXT columns holding JSON.
@@ -95,7 +95,7 @@ CREATE TABLE memory (
 
 
 def prepare(connection: sqlite3.Connection, where: str) -> None:
-    """Create the tables in a new file; refuse a file written by a newer engine.
+    """Create the tables in a new file; refuse a newer engine's file, upgrade an older one's.
 
     Runs in one immediate transaction so that two processes opening a new file
     at once do not both create the tables.
@@ -112,6 +112,8 @@ def prepare(connection: sqlite3.Connection, where: str) -> None:
             connection.execute("INSERT INTO asl_schema (version) VALUES (?)", (SCHEMA_VERSION,))
         elif found > SCHEMA_VERSION:
             raise SchemaVersionError(where, found, SCHEMA_VERSION)
+        elif found < SCHEMA_VERSION:
+            connection.execute("UPDATE asl_schema SET version = ?", (SCHEMA_VERSION,))
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
