@@ -534,8 +534,9 @@ class Meter:
                 entered,
             )
         limits = self.limits or Limits(None, None)
-        if "maxCost" in decision:
-            limits = replace(limits, max_cost=parse_money(decision["maxCost"], "maxCost"))
+        if "maxCost" in decision:  # in the Budget's currency, like MaxCost
+            raised = parse_money(decision["maxCost"], "maxCost") / limits.rate
+            limits = replace(limits, max_cost=raised)
         if "maxTokens" in decision:
             limits = replace(limits, max_tokens=parse_count(decision["maxTokens"], "maxTokens"))
         self.limits = limits
@@ -628,7 +629,9 @@ class Meter:
                 "perDay": limits.per_day,
                 "tracked": limits.tracked,
                 "fromPool": limits.from_pool,
+                "rate": limits.rate,
             },
+            "currency": self.workflow.currency if self.workflow is not None else "USD",
             "alertsSent": self.alerts_sent,
             "stagesSeen": self.stages_seen,
             "stagesAcknowledged": self.stages_acknowledged,
@@ -657,6 +660,7 @@ class Meter:
                 limits.get("perDay"),
                 limits.get("tracked"),
                 limits.get("fromPool"),
+                limits.get("rate", 1.0),
             )
         if self.workflow is not None and self.limits is not None:
             self.shares = _shares(self.workflow, self.limits)
@@ -680,7 +684,10 @@ class Meter:
 
     def remaining_budget(self) -> float | None:
         cap = self._max_cost()
-        return None if cap is None else money(max(cap - self.ledger.cost, 0.0))
+        if cap is None:
+            return None
+        rate = self.limits.rate if self.limits is not None else 1.0
+        return money(max(cap - self.ledger.cost, 0.0) * rate)  # in the Budget's currency
 
     def report(self) -> dict[str, Any]:
         currency = self.workflow.currency if self.workflow is not None else "USD"
@@ -706,7 +713,9 @@ async def load_report(store: Any, execution_id: str) -> dict[str, Any] | None:
         return None
     saved = entry.value
     limits = saved.get("limits")
-    resolved = (
-        Limits(limits.get("maxCost"), limits.get("maxTokens")) if isinstance(limits, dict) else None
-    )
-    return cost_report(Ledger.restore(saved.get("ledger") or {}), resolved)
+    resolved = None
+    if isinstance(limits, dict):
+        rate = limits.get("rate", 1.0)
+        resolved = Limits(limits.get("maxCost"), limits.get("maxTokens"), rate=rate)
+    ledger = Ledger.restore(saved.get("ledger") or {})
+    return cost_report(ledger, resolved, saved.get("currency", "USD"))

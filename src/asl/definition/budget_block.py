@@ -452,10 +452,15 @@ def _check_combinations(budget: WorkflowBudget, read: _Reader) -> None:
     raw = read.raw
 
     def warn(key: str, message: str) -> None:
-        read.warn((key,), "INEFFECTIVE_FIELD", message)
+        read.warn((key,), "NO_EFFECT", message)
 
-    periodic = budget.per_hour or budget.per_day or (budget.track_by and budget.reset_period)
-    if budget.on_exceed == "Throttle" and not periodic:
+    def given(*names: str) -> bool:  # as written: a bad value is reported on its own
+        return any(name in raw or name + ".$" in raw for name in names)
+
+    tracked = given("TrackBy")
+    if budget.on_exceed == "Throttle" and not (
+        given("MaxCostPerHour", "MaxCostPerDay") or (tracked and "ResetPeriod" in raw)
+    ):
         warn(
             "OnExceed",
             f'"OnExceed": "Throttle" of {read.label} has nothing to wait for: it waits only for '
@@ -463,13 +468,13 @@ def _check_combinations(budget: WorkflowBudget, read: _Reader) -> None:
             "ResetPeriod), and a crossed MaxCost or MaxTokens fails the call as with Fail; add a "
             "per-period limit or use another OnExceed",
         )
-    if "ResetPeriod" in raw and budget.track_by is None:
+    if "ResetPeriod" in raw and not tracked:
         warn(
             "ResetPeriod",
             f"'ResetPeriod' of {read.label} applies to a TrackBy budget: add \"TrackBy\" "
             '(e.g. "$.userId") or remove ResetPeriod',
         )
-    if budget.max_from_pool is not None and budget.pool is None and "Pool" not in raw:
+    if given("MaxFromPool") and "Pool" not in raw:
         read.error(
             ("MaxFromPool",),
             "MISSING_FIELD",
