@@ -323,6 +323,23 @@ def test_good_workflow_budgets_are_valid(budget: dict[str, Any]) -> None:
             ),
         ),
         (
+            {"MaxCost": 5, "TrackBy": 7, "ResetPeriod": "daily"},
+            (
+                "INVALID_TYPE",
+                "/Budget/TrackBy",
+                f"'TrackBy' of {WF} must be a path such as \"$.userId\", got the number 7",
+            ),
+        ),
+        (
+            {"MaxCost": 5, "Currency": "Euro", "ExchangeRate": 0.9},
+            (
+                "INVALID_VALUE",
+                "/Budget/Currency",
+                f"'Currency' of {WF} must be a three-letter currency code such as \"USD\" or "
+                '"EUR", got the string "Euro"',
+            ),
+        ),
+        (
             {"MaxCost": 5, "TrackBy": "$.userId", "ResetPeriod": "yearly"},
             (
                 "INVALID_VALUE",

@@ -229,7 +229,6 @@ class WorkflowBudget:
     max_from_pool: Setting | None = None
     release_on_complete: bool = True
     reserve: float = DEFAULT_RESERVE
-    raw: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,10 +319,7 @@ class _Reader:
         """``name`` or ``name.$``; the value's own form is checked by the caller."""
         plain = self.raw.get(name)
         text = self.raw.get(name + ".$")
-        if path_only and isinstance(plain, str):  # TrackBy is a path written plainly
-            plain, text, key = None, plain, name
-        else:
-            key = name + ".$"
+        key = name + ".$"
         if plain is not None and text is not None:
             self.error(
                 (key,),
@@ -331,6 +327,11 @@ class _Reader:
                 f"{_cap(self.label)} has both '{name}' and '{name}.$': keep one of them",
                 key=True,
             )
+        if path_only and plain is not None:  # TrackBy is a path written plainly
+            if not isinstance(plain, str):
+                self.wrong(name, 'a path such as "$.userId"', "INVALID_TYPE")
+                return Setting(name, self.label, None, None, None)
+            plain, text, key = None, plain, name
         if text is None:
             if key in self.raw:
                 self.wrong(key, 'a path such as "$.limit" or "env.NAME"', "INVALID_TYPE")
@@ -378,8 +379,10 @@ def parse_workflow_budget(raw: dict[str, Any]) -> tuple[WorkflowBudget, list[Pro
     currency = _currency(read)
     exchange_rate = read.setting("ExchangeRate")
     if exchange_rate.value is not None and rate(exchange_rate.value) is None:
-        read.wrong("ExchangeRate", f"a positive number (units of {currency} per USD)")
-    if currency != "USD" and not exchange_rate.given and "Currency" in raw:
+        read.wrong(
+            "ExchangeRate", f"a positive number (units of {currency or 'the Currency'} per USD)"
+        )
+    if currency not in (None, "USD") and not exchange_rate.given:
         read.error(
             ("Currency",),
             "MISSING_FIELD",
@@ -418,7 +421,7 @@ def parse_workflow_budget(raw: dict[str, Any]) -> tuple[WorkflowBudget, list[Pro
     budget = WorkflowBudget(
         max_cost=max_cost or Setting("MaxCost", read.label, None, None, None),
         max_tokens=max_tokens,
-        currency=currency,
+        currency=currency or "USD",
         exchange_rate=exchange_rate if exchange_rate.given else None,
         on_exceed=read.choice("OnExceed", ON_EXCEED, "Fail"),
         notify=read.recipients("Notify", raw.get("Notify")),
@@ -433,18 +436,18 @@ def parse_workflow_budget(raw: dict[str, Any]) -> tuple[WorkflowBudget, list[Pro
         max_from_pool=max_from_pool,
         release_on_complete=raw.get("ReleaseOnComplete") is not False,
         reserve=reserve if reserve is not None and reserve < 100 else DEFAULT_RESERVE,
-        raw=raw,
     )
     _check_combinations(budget, read)
     return budget, problems
 
 
-def _currency(read: _Reader) -> str:
+def _currency(read: _Reader) -> str | None:
+    """The Currency code, upper-cased; None (reported) when it is not one."""
     value = read.raw.get("Currency", "USD")
     if isinstance(value, str) and _CURRENCY.match(value.upper()):
         return value.upper()
     read.wrong("Currency", 'a three-letter currency code such as "USD" or "EUR"')
-    return "USD"
+    return None
 
 
 def _check_combinations(budget: WorkflowBudget, read: _Reader) -> None:
