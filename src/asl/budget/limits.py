@@ -15,14 +15,10 @@ from typing import Any
 from asl.definition.budget_block import (
     COUNT_WANTED,
     MONEY_WANTED,
-    PERIODS,
-    PRIORITIES,
-    Alert,
     Problem,
     Setting,
     Stage,
     StateBudget,
-    Trigger,
     WorkflowBudget,
     count,
     money,
@@ -35,14 +31,9 @@ from asl.language.errors import ASLError
 CONFIGURATION = "States.Runtime"
 
 __all__ = [
-    "PERIODS",
-    "PRIORITIES",
-    "Alert",
     "Limits",
-    "Setting",
     "Stage",
     "StateBudget",
-    "Trigger",
     "WorkflowBudget",
     "compile_state_budget",
     "compile_workflow_budget",
