@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from asl.budget import load_report
+from asl.budget.report import summary_lines
 from asl.store import open_store
 from tests.budget.scripted import Scripted, calls_workflow, engine
 
@@ -47,6 +48,14 @@ def test_a_eur_budget_is_enforced_in_usd_and_reported_in_eur() -> None:
         "remainingCost": 0.25,
         "remainingTokens": None,
     }
+    assert summary_lines(report) == [
+        "cost: 1.500000 EUR, 315 tokens, 3 agent calls",
+        "  state Call1: 0.500000, 105 tokens",
+        "  state Call2: 0.500000, 105 tokens",
+        "  state Call3: 0.500000, 105 tokens",
+        "  model big: 1.500000",
+        "  budget: maxCost 1.75, maxTokens None, remaining 0.25 / None tokens",
+    ]
 
 
 def test_the_rate_can_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
