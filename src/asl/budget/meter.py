@@ -36,6 +36,7 @@ from asl.budget.limits import (
 )
 from asl.budget.pools import Counters, counters_for, pool_key
 from asl.budget.pricing import PriceTable
+from asl.budget.priority import CRITICAL, RESERVE_BOUND, beyond_share, ladder_model
 from asl.budget.report import cost_report, money, usd
 from asl.language.errors import BUDGET_EXCEEDED, RUNTIME, ASLError
 from asl.language.tokens import count_tokens
@@ -197,16 +198,19 @@ class Meter:
             if isinstance(decision, dict) and decision.get("approval") in DECISION_OPTIONS:
                 execution.decisions.pop(name)
                 self._decided(name, decision, entered)
-        model = self.forced_model or task.model_hint
+        priority = state_budget.priority if state_budget is not None else "normal"
+        critical = priority == CRITICAL  # keeps its model: no fallback, forced or staged
+        model = task.model_hint if critical else self.forced_model or task.model_hint
         agent = None
         reduce = False
         if self.workflow is not None and self.workflow.stages:
             fired = self._fired_stages(name)
-            if fired:
-                staged = next((st.model for st in reversed(fired) if st.model), None)
-                model = self.forced_model or staged or task.model_hint
-                agent = next((st.agent for st in reversed(fired) if st.agent), None)
-                reduce = any(st.action == "ReduceQuality" for st in fired)
+            if fired or priority in RESERVE_BOUND:
+                staged = ladder_model(self.workflow.stages, fired, priority)
+                if not critical:
+                    model = self.forced_model or staged or task.model_hint
+                    agent = next((st.agent for st in reversed(fired) if st.agent), None)
+                    reduce = any(st.action == "ReduceQuality" for st in fired)
                 waiting = [st for st in fired if st.action == "PauseAndNotify"]
                 if waiting and waiting[-1].index not in self.stages_acknowledged:
                     raise self._pause(task, data, scope, entered, "the fallback cascade pauses")
@@ -220,10 +224,12 @@ class Meter:
         cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
         if state_budget is not None:
             self._check_state(name, state_budget, input_tokens, tokens, cost, entered)
+            if priority in RESERVE_BOUND:
+                self._check_reserve(name, priority, tokens, cost, entered)
         problem = self._exceeds(tokens, cost)
         if problem is not None:
             model, cost = self._over_limit(
-                task, data, parameters, scope, entered, problem, model, worst_output
+                task, data, parameters, scope, entered, problem, model, worst_output, critical
             )
         admission = Admission(name, model, agent, reduce, tokens, cost, calls)
         if state_budget is not None:
@@ -246,7 +252,7 @@ class Meter:
             held[0] += cost
             held[1] += tokens
         if self.shares:
-            await self._reserve_shared(admission, task, entered)
+            await self._reserve_shared(admission, task, entered, critical)
         return admission
 
     async def after_call(self, admission: Admission, usage: Usage | None) -> None:
@@ -314,6 +320,7 @@ class Meter:
         problem: str,
         model: str | None,
         output_tokens: int,
+        critical: bool = False,
     ) -> tuple[str | None, float]:
         """OnExceed: fail, pause, fall back to a cheaper model, or continue with a warning."""
         assert self.workflow is not None
@@ -328,7 +335,9 @@ class Meter:
                 self.execution.record("BudgetExceededWarning", name, None, {"reason": problem})
             estimate = self.prices.estimate(model, count_tokens(parameters, model), output_tokens)
             return model, estimate or 0.0
-        if action == "UseFallback":
+        if action == "UseFallback" and critical:
+            problem += "; a critical state is not moved to a cheaper fallback model"
+        elif action == "UseFallback":
             for stage in reversed(self.workflow.stages):
                 if stage.model and stage.model != model:
                     tokens = count_tokens(parameters, stage.model)
@@ -342,6 +351,11 @@ class Meter:
                     break
         if action == "PauseAndNotify":
             raise self._pause(task, data, scope, entered, problem)
+        if action == "Throttle":
+            problem += (
+                "; OnExceed Throttle waits only for per-period limits, and this limit does "
+                "not free up over time"
+            )
         raise located(ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered)
 
     def _check_state(
@@ -371,6 +385,28 @@ class Meter:
                 f"the state's MaxCost {usd(budget.max_cost)}: {usd(spent_cost)} spent, this "
                 f"call needs up to {usd(cost)}"
             )
+        if problem is not None:
+            raise located(
+                ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered
+            )
+
+    def _check_reserve(
+        self, name: str, priority: str, tokens: int, cost: float, entered: int
+    ) -> None:
+        """A low/background call may not cut into the reserve kept for the others."""
+        limits = self.limits
+        if limits is None or self.workflow is None:
+            return
+        problem = beyond_share(
+            priority,
+            self.workflow.reserve,
+            self.ledger.tokens + self.reserved_tokens,
+            limits.max_tokens,
+            self.ledger.cost + self.reserved_cost,
+            self._max_cost(),
+            tokens,
+            cost,
+        )
         if problem is not None:
             raise located(
                 ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered
@@ -498,8 +534,9 @@ class Meter:
                 entered,
             )
         limits = self.limits or Limits(None, None)
-        if "maxCost" in decision:
-            limits = replace(limits, max_cost=parse_money(decision["maxCost"], "maxCost"))
+        if "maxCost" in decision:  # in the Budget's currency, like MaxCost
+            raised = parse_money(decision["maxCost"], "maxCost") / limits.rate
+            limits = replace(limits, max_cost=raised)
         if "maxTokens" in decision:
             limits = replace(limits, max_tokens=parse_count(decision["maxTokens"], "maxTokens"))
         self.limits = limits
@@ -520,7 +557,9 @@ class Meter:
             self._counters = counters_for(await self._store())
         return self._counters
 
-    async def _reserve_shared(self, admission: Admission, task: Any, entered: int) -> None:
+    async def _reserve_shared(
+        self, admission: Admission, task: Any, entered: int, critical: bool = False
+    ) -> None:
         workflow, limits = self.workflow, self.limits
         if workflow is None or limits is None:
             return
@@ -540,28 +579,40 @@ class Meter:
             return
         counters = await self._shared()
         for key, limit, period in wanted:
+            reserved = admission.cost
             while not await counters.reserve(key, admission.cost, limit, period * 2):
-                if workflow.on_exceed == "Continue":
+                action = workflow.on_exceed
+                beyond = f"the limit of {usd(limit)} per {_period_name(period)} ({key})"
+                if action == "Continue" or (action == "Throttle" and critical):
+                    # It goes ahead: nothing reserved, its spend still counts in the period.
+                    reserved = 0.0
+                    if action == "Throttle" or not self.warned:
+                        self.warned = self.warned or action == "Continue"
+                        reason = beyond if action == "Continue" else f"{beyond}; critical"
+                        self.execution.record(
+                            "BudgetExceededWarning", task.name, None, {"reason": reason}
+                        )
                     break
-                if workflow.on_exceed != "Throttle":
-                    await self.after_call(admission, None)
-                    raise located(
-                        ASLError(
-                            BUDGET_EXCEEDED,
-                            f"The call would exceed the limit of {usd(limit)} per "
-                            f"{_period_name(period)} ({key})",
-                        ),
-                        task.name,
-                        entered,
+                if action == "Throttle" and admission.cost > limit + 1e-12:
+                    beyond += (
+                        f": this call alone needs up to {usd(admission.cost)}, so throttling "
+                        "cannot help"
                     )
-                self.execution.record("BudgetThrottled", task.name, None, {"key": key})
-                await self.execution.clock.sleep(workflow.throttle_delay)
-                now = self.execution.clock.time()
-                key = key.rsplit(":", 1)[0] + f":{int(now // period)}"
-            else:
-                if admission.shared is None:
-                    admission.shared = []
-                admission.shared.append((key, admission.cost))
+                elif action == "Throttle":
+                    self.execution.record("BudgetThrottled", task.name, None, {"key": key})
+                    await self.execution.clock.sleep(workflow.throttle_delay)
+                    now = self.execution.clock.time()
+                    key = key.rsplit(":", 1)[0] + f":{int(now // period)}"
+                    continue
+                await self.after_call(admission, None)
+                raise located(
+                    ASLError(BUDGET_EXCEEDED, f"The call would exceed {beyond}"),
+                    task.name,
+                    entered,
+                )
+            if admission.shared is None:
+                admission.shared = []
+            admission.shared.append((key, reserved))
 
     # -- persistence ----------------------------------------------------------------------
 
@@ -578,7 +629,9 @@ class Meter:
                 "perDay": limits.per_day,
                 "tracked": limits.tracked,
                 "fromPool": limits.from_pool,
+                "rate": limits.rate,
             },
+            "currency": self.workflow.currency if self.workflow is not None else "USD",
             "alertsSent": self.alerts_sent,
             "stagesSeen": self.stages_seen,
             "stagesAcknowledged": self.stages_acknowledged,
@@ -607,6 +660,7 @@ class Meter:
                 limits.get("perDay"),
                 limits.get("tracked"),
                 limits.get("fromPool"),
+                limits.get("rate", 1.0),
             )
         if self.workflow is not None and self.limits is not None:
             self.shares = _shares(self.workflow, self.limits)
@@ -630,7 +684,10 @@ class Meter:
 
     def remaining_budget(self) -> float | None:
         cap = self._max_cost()
-        return None if cap is None else money(max(cap - self.ledger.cost, 0.0))
+        if cap is None:
+            return None
+        rate = self.limits.rate if self.limits is not None else 1.0
+        return money(max(cap - self.ledger.cost, 0.0) * rate)  # in the Budget's currency
 
     def report(self) -> dict[str, Any]:
         currency = self.workflow.currency if self.workflow is not None else "USD"
@@ -656,7 +713,9 @@ async def load_report(store: Any, execution_id: str) -> dict[str, Any] | None:
         return None
     saved = entry.value
     limits = saved.get("limits")
-    resolved = (
-        Limits(limits.get("maxCost"), limits.get("maxTokens")) if isinstance(limits, dict) else None
-    )
-    return cost_report(Ledger.restore(saved.get("ledger") or {}), resolved)
+    resolved = None
+    if isinstance(limits, dict):
+        rate = limits.get("rate", 1.0)
+        resolved = Limits(limits.get("maxCost"), limits.get("maxTokens"), rate=rate)
+    ledger = Ledger.restore(saved.get("ledger") or {})
+    return cost_report(ledger, resolved, saved.get("currency", "USD"))
