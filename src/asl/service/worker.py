@@ -28,6 +28,7 @@ from asl.service.config import Settings
 from asl.service.dispatch import RUN_ACTOR, channel
 from asl.service.recovery import recover_forever
 from asl.service.runner import Runner
+from asl.service.timers import TimerService, register_wake_actor
 
 logger = logging.getLogger("asl.service")
 
@@ -43,6 +44,7 @@ class WorkerState:
         self._runner: Runner | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.broker: Any = None  # where timers send their wake-up messages
 
     async def runner(self) -> Runner:
         async with self._lock:
@@ -63,6 +65,10 @@ class WorkerState:
 
                 self._runner = Runner(
                     store, self.registry, announce, lease_seconds=self.settings.lease_seconds
+                )
+                settings = self.settings
+                self._runner.timers = TimerService(
+                    store, self.broker, settings.queue, settings.timer_threshold_seconds
                 )
             return self._runner
 
@@ -98,6 +104,8 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
         await state.run(execution_id, decision)
 
     dramatiq.actor(broker=broker, actor_name=RUN_ACTOR, queue_name=settings.queue)(run_execution)
+    state.broker = broker
+    register_wake_actor(broker, settings.queue, state.runner)
     worker = dramatiq.Worker(
         broker,
         queues={settings.queue},
