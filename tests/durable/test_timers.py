@@ -95,7 +95,7 @@ def test_a_long_wait_suspends_and_resumes_at_its_original_deadline() -> None:
 
 
 def test_woken_early_it_suspends_again_for_the_same_deadline() -> None:
-    reference, worker = engines(WAIT)
+    _, worker = engines(WAIT)
 
     async def scenario() -> tuple[Any, str, str]:
         with armed(worker.timers(None)):
@@ -156,9 +156,13 @@ def test_retries_used_up_after_a_suspension_go_to_the_error() -> None:
     expected = reference.run({})
     statuses, result = asyncio.run(worker.run({}))
     assert statuses == ["RUNNING", "RUNNING", "RUNNING", "FAILED"]
-    assert (result.error, result.cause) == (expected.error, expected.cause) == (
-        "Vendor.Down",
-        "always",
+    assert (
+        (result.error, result.cause)
+        == (expected.error, expected.cause)
+        == (
+            "Vendor.Down",
+            "always",
+        )
     )
     assert [e["type"] for e in result.trace] == [e["type"] for e in expected.trace]
 

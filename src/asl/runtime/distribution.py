@@ -11,7 +11,8 @@ needed to go on:
 
 - the timer record: the state, its entered event id, the wake-up time, the events
   recorded since the last commit (the state's entered event with its original
-  time, failed attempts; ExecutionStarted for a first state) and, for a back-off, the retriers' attempt counts and the last error;
+  time, failed attempts; ExecutionStarted for a first state) and, for a back-off,
+  the retriers' attempt counts and the last error;
 - the execution's lease, held until the wake-up time (so the recovery loop, which
   takes over expired leases, also resumes it if the wake-up message is lost);
 - a wake-up scheduled by the service (a delayed message).
