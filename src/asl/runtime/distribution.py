@@ -37,6 +37,7 @@ from asl.language.errors import ASLError
 
 if TYPE_CHECKING:
     from asl.runtime.execution import Execution, Scope
+    from asl.runtime.fanout import Units
     from asl.runtime.journal import Journal
 
 logger = logging.getLogger("asl.engine")
@@ -51,7 +52,7 @@ ScheduleWake = Callable[[str, str, float], Awaitable[None]]
 class Timers:
     """What one run of a service may do instead of sleeping, and the timer it resumes."""
 
-    __slots__ = ("resuming", "save", "schedule", "threshold")
+    __slots__ = ("resuming", "save", "schedule", "threshold", "units")
 
     def __init__(
         self,
@@ -59,12 +60,15 @@ class Timers:
         save: SaveTimer,
         schedule: ScheduleWake,
         resuming: dict[str, Any] | None = None,
+        units: Units | None = None,
     ) -> None:
         self.threshold = threshold
         self.save = save
         self.schedule = schedule
         # The record of the timer this execution was suspended on, if any.
         self.resuming = resuming
+        # Where a top-level Map sends its items (asl.runtime.fanout); None: run them here.
+        self.units = units
 
     def resumed(self, state: str, entered: int, kind: str) -> dict[str, Any] | None:
         """The saved timer of this visit of ``state`` (same entered event id), else None."""
@@ -95,10 +99,17 @@ def armed(timers: Timers | None) -> Iterator[None]:
 class Suspended(Exception):
     """Raised instead of a long sleep; the engine ends the run and calls :func:`suspend`."""
 
-    def __init__(self, wake_at: float, record: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        wake_at: float,
+        record: dict[str, Any],
+        recheck: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
         super().__init__(f"suspended until {wake_at}")
         self.wake_at = wake_at
         self.record = record
+        # Whether what it waits for happened while it suspended (then it wakes at once).
+        self.recheck = recheck
 
 
 class Backoff:
@@ -132,7 +143,7 @@ async def wait(scope: Scope, state: str, entered: int, delay: float) -> None:
         return
     saved = timers.resumed(state, entered, "Wait")
     if saved is not None:  # the deadline set when the state was entered, not a new one
-        _restore(execution, saved)
+        restore(execution, saved)
         wake_at = float(saved["wakeAt"])
     else:
         wake_at = execution.clock.time() + delay
@@ -156,7 +167,7 @@ def resumed_backoff(scope: Scope, state: str, entered: int) -> Backoff | None:
     saved = timers.resumed(state, entered, "Retry") if timers is not None else None
     if saved is None:
         return None
-    _restore(scope.execution, saved)
+    restore(scope.execution, saved)
     retry = saved["retry"]
     error = ASLError(str(retry["error"]), str(retry.get("cause") or ""))
     attempts = [int(count) for count in retry["attempts"]]
@@ -200,7 +211,7 @@ async def _sleep_or_suspend(
         await execution.clock.sleep(remaining)
 
 
-def _restore(execution: Execution, saved: dict[str, Any]) -> None:
+def restore(execution: Execution, saved: dict[str, Any]) -> None:
     """Put back the events recorded since the last commit before the suspension (the
     state's, and ExecutionStarted when it was the first state), and the usage."""
     events = execution.events
@@ -219,7 +230,10 @@ async def suspend(journal: Journal, suspended: Suspended) -> None:
     events = [list(event) for event in journal.execution.events[first:]]
     record = {**suspended.record, "from": first, "events": events, "owner": owner}
     await timers.save(execution_id, record)
-    hold = max(suspended.wake_at - time.time(), 0.001)
+    wake_at = suspended.wake_at
+    if suspended.recheck is not None and await suspended.recheck():
+        wake_at = time.time()  # the last Map item finished while the Map suspended
+    hold = max(wake_at - time.time(), 0.001)
     if not await journal.store.renew(execution_id, owner, hold):
         logger.warning("execution %s lost its lease while it was suspended", execution_id)
-    await timers.schedule(execution_id, owner, suspended.wake_at)
+    await timers.schedule(execution_id, owner, wake_at)

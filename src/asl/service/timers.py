@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asl.runtime.distribution import Timers
+from asl.service.config import Settings
+from asl.service.fanout import UNIT_ACTOR, UnitService
 from asl.service.runner import EXECUTIONS, Runner
 from asl.store import Store
 
@@ -39,18 +41,22 @@ MAX_DELAY_MS = 6 * 86_400_000
 class TimerService:
     """Arms runs with timers that keep their record in the store and wake through the broker."""
 
-    def __init__(self, store: Store, broker: Any, queue: str, threshold: float) -> None:
+    def __init__(self, store: Store, broker: Any, settings: Settings) -> None:
         self.store = store
         self.broker = broker
-        self.queue = queue
-        self.threshold = threshold
+        self.queue = settings.queue
+        self.threshold = settings.timer_threshold_seconds
+        self.units = (
+            UnitService(store, broker, settings.queue, settings.lease_seconds)
+            if settings.distribute_map_items
+            else None
+        )
 
     def arm(self, about: dict[str, Any]) -> Timers:
         """The timers of one run; ``about`` is the execution's service metadata."""
         saved = about.get("timer")
-        return Timers(
-            self.threshold, self._save, self._schedule, saved if isinstance(saved, dict) else None
-        )
+        resuming = saved if isinstance(saved, dict) else None
+        return Timers(self.threshold, self._save, self._schedule, resuming, self.units)
 
     async def _save(self, execution_id: str, record: dict[str, Any]) -> None:
         await self.store.merge_memory(EXECUTIONS, execution_id, {"timer": record})
@@ -76,11 +82,18 @@ async def wake(runner: Runner, execution_id: str, owner: str) -> None:
     await runner.run(execution_id)
 
 
-def register_wake_actor(broker: Any, queue: str, runner: Callable[[], Awaitable[Runner]]) -> None:
-    """Declare the actor that delayed wake-up messages go to, on the worker's queue."""
+def register_actors(broker: Any, queue: str, runner: Callable[[], Awaitable[Runner]]) -> None:
+    """Declare the actors of wake-ups and Map item units, on the worker's queue."""
     import dramatiq
 
     async def wake_execution(execution_id: str, owner: str) -> None:
         await wake(await runner(), execution_id, owner)
 
+    async def run_unit(execution_id: str, key: str, index: int, token: str) -> None:
+        current = await runner()
+        units = current.timers.units if current.timers is not None else None
+        if units is not None:
+            await units.run(current, execution_id, key, index, token)
+
     dramatiq.actor(broker=broker, actor_name=WAKE_ACTOR, queue_name=queue)(wake_execution)
+    dramatiq.actor(broker=broker, actor_name=UNIT_ACTOR, queue_name=queue)(run_unit)

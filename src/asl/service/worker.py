@@ -28,7 +28,7 @@ from asl.service.config import Settings
 from asl.service.dispatch import RUN_ACTOR, channel
 from asl.service.recovery import recover_forever
 from asl.service.runner import Runner
-from asl.service.timers import TimerService, register_wake_actor
+from asl.service.timers import TimerService, register_actors
 
 logger = logging.getLogger("asl.service")
 
@@ -66,10 +66,7 @@ class WorkerState:
                 self._runner = Runner(
                     store, self.registry, announce, lease_seconds=self.settings.lease_seconds
                 )
-                settings = self.settings
-                self._runner.timers = TimerService(
-                    store, self.broker, settings.queue, settings.timer_threshold_seconds
-                )
+                self._runner.timers = TimerService(store, self.broker, self.settings)
             return self._runner
 
     async def run(self, execution_id: str, decision: Any = None) -> None:
@@ -105,7 +102,7 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
 
     dramatiq.actor(broker=broker, actor_name=RUN_ACTOR, queue_name=settings.queue)(run_execution)
     state.broker = broker
-    register_wake_actor(broker, settings.queue, state.runner)
+    register_actors(broker, settings.queue, state.runner)  # wake-ups and Map item units
     worker = dramatiq.Worker(
         broker,
         queues={settings.queue},
