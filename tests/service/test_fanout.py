@@ -45,6 +45,24 @@ EACH = {
 }
 
 
+def probe_branch(item: int) -> dict[str, Any]:
+    work = {
+        "Type": "Task",
+        "Agent": "Probe",
+        "Parameters": {"item": item, "log.$": "$.log", "seconds": 1},
+        "End": True,
+    }
+    return {"StartAt": f"Work {item}", "States": {f"Work {item}": work}}
+
+
+BOTH = {
+    "StartAt": "Both",
+    "States": {
+        "Both": {"Type": "Parallel", "Branches": [probe_branch(1), probe_branch(2)], "End": True}
+    },
+}
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Cluster]:
     made = Cluster(tmp_path_factory.mktemp("fanout"), redis_url)
@@ -72,22 +90,25 @@ def client(cluster: Cluster) -> Iterator[httpx2.Client]:
     server = cluster.add_server()
     for _ in range(3):  # room for three items at once: MaxConcurrency 2 must hold
         cluster.add_worker()
-    registered = server.post(
-        "/v1/workflows",
-        json={"name": "each", "definition": EACH},
-        headers=bearer(cluster.keys["admin"]),
-    )
-    assert registered.status_code in (200, 201), registered.text
+    for name, document in (("each", EACH), ("both", BOTH)):
+        registered = server.post(
+            "/v1/workflows",
+            json={"name": name, "definition": document},
+            headers=bearer(cluster.keys["admin"]),
+        )
+        assert registered.status_code in (200, 201), registered.text
     try:
         yield server
     finally:
         server.close()
 
 
-def run_on_workers(client: httpx2.Client, cluster: Cluster, given: dict[str, Any]) -> Any:
+def run_on_workers(
+    client: httpx2.Client, cluster: Cluster, given: dict[str, Any], workflow: str = "each"
+) -> Any:
     answer = client.post(
         "/v1/executions",
-        json={"workflow": "each", "input": given},
+        json={"workflow": workflow, "input": given},
         headers=bearer(cluster.keys["execute"]),
     )
     assert answer.status_code == 202, answer.text
@@ -191,3 +212,18 @@ def test_an_item_of_a_killed_worker_runs_again_elsewhere(
     assert ended == [1, 2, 3, 4]  # each recorded once; the killed one's item ran again
     assert len([r for r in records if "start" in r]) > 4
     assert describe(client, cluster, execution_id)["status"] == "SUCCEEDED"
+
+
+def test_parallel_branches_run_in_two_processes_at_once(
+    cluster: Cluster, client: httpx2.Client, tmp_path: Path
+) -> None:
+    log = tmp_path / "branches.jsonl"
+    execution_id = run_on_workers(client, cluster, {"log": str(log)}, "both")
+    done = finished(client, cluster, execution_id)
+    assert (done["status"], done["output"]) == (
+        "SUCCEEDED",
+        [{"item": 1, "double": 2}, {"item": 2, "double": 4}],
+    )
+    records = notes(log)
+    assert most_at_once(records) == 2, cluster.logs()  # one at a time per worker
+    assert len({r["pid"] for r in records}) == 2

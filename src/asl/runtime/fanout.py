@@ -1,14 +1,16 @@
-"""Map items as units of work that a service runs on any of its workers.
+"""Map items and Parallel branches as units of work a service runs on any of its workers.
 
 In a worker (armed :class:`~asl.runtime.distribution.Timers` with ``units``), a
-top-level Map whose items may run anywhere hands each item to a *unit*: a message
-that any worker takes, runs the item's states in, and records the outcome of in
-the store (``record_child``: the first outcome recorded for an item stands). The
-Map itself does not hold a worker meanwhile: it suspends like a long Wait, and is
-woken when the last item finished (or one failed beyond what the Map tolerates),
-or at the latest every ``supervise_seconds`` to look after its units.
+top-level Map (or Parallel) whose items (branches) may run anywhere hands each
+to a *unit*: a message that any worker takes, runs the states in, and records
+the outcome of in the store (``record_child``: the first outcome recorded for an
+index stands). The container does not hold a worker meanwhile: it suspends like
+a long Wait, and is woken when the last unit finished (or one failed beyond what
+a Map tolerates), or at the latest every ``supervise_seconds`` to look after its
+units. A Parallel is a Map of its branches with no concurrency bound and no
+tolerance, whose every unit gets the same input.
 
-What a Map visit keeps, under :data:`FANOUT` (``<execution id>#<key>``)::
+What a container visit keeps, under :data:`FANOUT` (``<execution id>#<key>``)::
 
     {"state": name, "inputs": [...], "variables": {...}, "limit": MaxConcurrency,
      "tolerated": count or null, "stopped": bool}
@@ -19,14 +21,15 @@ holds a lease named after the item while it is queued and while it runs; when th
 Map is woken to look after its units, an item that should be running but whose
 lease nobody holds (its worker died, its message was lost) is sent again.
 
-The history is gathered in item order: each item's events (MapIterationStarted,
+The history is gathered in index order: each item's events (MapIterationStarted,
 its states, MapIterationSucceeded or MapIterationFailed) follow one another,
-as an in-process Map with ``MaxConcurrency`` 1 writes them. Outputs are in item
-order; a failure fails the Map with the item's error and cause (or
-``States.ExceedToleratedFailureThreshold``), and the items not started yet are
-not started. Items that may pause (Approval, Feedback, ``.waitForTaskToken``),
-items of a Map under a Budget, and the attempts after a Map's first (Retry) run
-in the worker, as in-process.
+as an in-process Map with ``MaxConcurrency`` 1 writes them (a branch's events,
+likewise). Outputs are in index order; a failure fails the container with the
+unit's error and cause (the first failure in time; a Map past its tolerance:
+``States.ExceedToleratedFailureThreshold``), and the units not started yet are
+not started. Units that may pause (Approval, Feedback, ``.waitForTaskToken``),
+containers under a Budget, and the attempts after a container's first (Retry)
+run in the worker, as in-process.
 """
 
 from __future__ import annotations
@@ -62,8 +65,10 @@ def group_id(execution_id: str, key: str) -> str:
     return f"{execution_id}#{key}"
 
 
-def fan_out(scope: Scope, state: str, machine: StateMachine, retry_count: int) -> Units | None:
-    """The units to hand this Map's items to, or None to run them here."""
+def fan_out(
+    scope: Scope, state: str, machines: list[StateMachine], retry_count: int
+) -> Units | None:
+    """The units to hand this Map's items (or Parallel's branches) to; None: run them here."""
     timers = ARMED.get()
     units = timers.units if timers is not None else None
     execution = scope.execution
@@ -72,35 +77,40 @@ def fan_out(scope: Scope, state: str, machine: StateMachine, retry_count: int) -
         or scope.nested
         or execution.durable is None
         or retry_count
-        or machine.is_sync  # items that cannot wait cost less here than a message
+        or all(machine.is_sync for machine in machines)  # cheaper here than a message
         or state in execution.resuming
         or (execution.budget is not None and execution.budget.workflow is not None)
     ):
         return None
-    for item_state in machine.states.values():
-        if item_state.type in PAUSING or item_state.wants_token:
-            return None
-        if getattr(item_state, "budget_block", None) is not None:
-            return None
+    for machine in machines:
+        for inner in machine.states.values():
+            if inner.type in PAUSING or inner.wants_token:
+                return None
+            if getattr(inner, "budget_block", None) is not None:
+                return None
     return units
 
 
-async def run_map(
+async def run_units(
     units: Units,
     scope: Scope,
     state: str,
     entered: int,
     inputs: list[Any],
-    limit: int,
-    tolerated: int | None,
+    limit: int = 0,
+    tolerated: int | None = None,
 ) -> list[Any]:
-    """The Map's outputs once its units are done; until then the execution is suspended."""
+    """The outputs once every unit is done; until then the execution is suspended.
+
+    ``inputs``: one per Map item (after ItemSelector and ItemBatcher), or the
+    Parallel's effective input once per branch.
+    """
     execution = scope.execution
     store = execution.durable
     key = f"fan:{state}:{entered}"
     timers = ARMED.get()
     assert timers is not None
-    saved = timers.resumed(state, entered, "Map")
+    saved = timers.resumed(state, entered, "Units")
     if saved is not None:
         restore(execution, saved)
     else:
@@ -123,7 +133,7 @@ async def run_map(
         return settled(await store.load_children(execution.id, key), len(inputs), tolerated)
 
     wake_at = execution.clock.time() + units.supervise_seconds
-    record = {"kind": "Map", "state": state, "entered": entered}
+    record = {"kind": "Units", "state": state, "entered": entered}
     raise Suspended(wake_at, record, finished_meanwhile)
 
 
@@ -179,32 +189,39 @@ async def gather(
 async def run_item(
     engine: WorkflowEngine, execution_id: str, group: dict[str, Any], index: int
 ) -> dict[str, Any]:
-    """Run one item of a fanned-out Map here; its outcome, events and usage (JSON)."""
+    """Run one Map item or Parallel branch here; its outcome, events and usage (JSON)."""
     store = await engine.store()
     record = await store.load_execution(execution_id)
     name = str(group["state"])
-    map_state = engine._compiled().states[name]
-    machine: StateMachine = map_state.machine  # type: ignore[attr-defined]
+    container = engine._compiled().states[name]
     execution = engine._execution(execution_id, record.input)
     execution.start_time = record.created_at
-    execution.budget = None  # only Maps outside any Budget fan out
-    item = group["inputs"][index]
-    now = execution.clock.time
-    execution.events.append(("MapIterationStarted", now(), name, "index", index))
+    execution.budget = None  # only containers outside any Budget fan out
+    data = group["inputs"][index]
     scope = Scope(execution, variables=dict(group["variables"]))
-    item_scope = scope.child(index, item, machine.assigns, f"{name}[{index}]")
+    now = execution.clock.time
+    is_map = container.type == "Map"
+    machine: StateMachine
+    if is_map:
+        machine = container.machine  # type: ignore[attr-defined]
+        execution.events.append(("MapIterationStarted", now(), name, "index", index))
+        unit_scope = scope.child(index, data, machine.assigns, f"{name}[{index}]")
+    else:
+        machine = container.branches[index]  # type: ignore[attr-defined]
+        unit_scope = scope.child(None, None, machine.assigns, f"{name}[{index}]")
     outcome: dict[str, Any]
     try:
-        output = await run_machine(machine, item, item_scope)
+        output = await run_machine(machine, data, unit_scope)
     except ASLError as error:
         outcome = {"error": error.error, "cause": error.cause}
     except Paused as pause:
-        cause = f"The state '{pause.state}' cannot wait inside a Map item run by a worker unit"
+        cause = f"The state '{pause.state}' cannot wait in a unit a worker runs"
         outcome = {"error": RUNTIME, "cause": cause}
     else:
-        execution.events.append(("MapIterationSucceeded", now(), name, "index", index))
+        if is_map:
+            execution.events.append(("MapIterationSucceeded", now(), name, "index", index))
         outcome = {"output": output}
-    if "error" in outcome:
+    if is_map and "error" in outcome:
         details = {"index": index, "error": outcome["error"], "cause": outcome["cause"]}
         execution.record("MapIterationFailed", name, None, details)
     outcome |= {

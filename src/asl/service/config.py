@@ -44,8 +44,8 @@ class Settings:
     recovery_interval_seconds: float = 5.0
     timer_threshold_seconds: float = 1.0
     """A worker suspends a Wait or Retry back-off longer than this instead of sleeping."""
-    distribute_map_items: bool = True
-    """A worker hands the items of a top-level Map to all workers (asl.service.fanout)."""
+    fan_out: bool = True
+    """Workers run top-level Map items and Parallel branches as messages (asl.service.fanout)."""
     worker_concurrency: int = 8
     worker_poll_ms: int = 20
     metrics_port: int = 0

@@ -1,11 +1,12 @@
-"""Map items as Dramatiq messages: the units of :mod:`asl.runtime.fanout` on the workers.
+"""Map items and Parallel branches as Dramatiq messages: the units of
+:mod:`asl.runtime.fanout` on the workers.
 
-A unit message is ``(execution id, Map visit key, item index, token)``. Sending
+A unit message is ``(execution id, container visit key, index, token)``. Sending
 one first claims the item's lease (``<execution id>#<key>[<index>]``) with the
 token, for ``lease_seconds``: an item whose lease is held (queued or running) is
 not sent twice. The worker that takes the message renews the lease with that
 token while the item runs, records the outcome, starts the next item of its
-MaxConcurrency slot, and wakes the Map's execution when the Map is settled.
+MaxConcurrency slot (a Map's), and wakes the execution when the container is settled.
 """
 
 from __future__ import annotations
@@ -31,14 +32,14 @@ def unit_lease(execution_id: str, key: str, index: int) -> str:
 
 
 class UnitService:
-    """Sends Map items to the workers and runs the ones this worker receives."""
+    """Sends units to the workers and runs the ones this worker receives."""
 
     def __init__(self, store: Store, broker: Any, queue: str, lease_seconds: float) -> None:
         self.store = store
         self.broker = broker
         self.queue = queue
         self.lease_seconds = lease_seconds
-        # A suspended Map looks after its units at least this often.
+        # A suspended container looks after its units at least this often.
         self.supervise_seconds = lease_seconds
         self._engines: dict[tuple[str, str], WorkflowEngine] = {}
 
@@ -61,7 +62,7 @@ class UnitService:
     async def run(
         self, runner: Runner, execution_id: str, key: str, index: int, token: str
     ) -> None:
-        """Run one item (the message's), then start the next or wake the Map."""
+        """Run one unit (the message's), then start the next or wake the container."""
         store = self.store
         lease = unit_lease(execution_id, key, index)
         if not await store.renew(lease, token, self.lease_seconds):
@@ -98,20 +99,20 @@ class UnitService:
             await self.dispatch(execution_id, key, following)
 
     async def _wake(self, runner: Runner, execution_id: str) -> None:
-        """Continue the suspended Map's execution here (its timer's lease is freed first)."""
+        """Continue the suspended execution here (the lease its suspension kept is freed first)."""
         from asl.service.timers import wake
 
         meta = await self.store.get_memory(EXECUTIONS, execution_id)
         about = meta.value if meta is not None and isinstance(meta.value, dict) else {}
         timer = about.get("timer")
-        if isinstance(timer, dict) and timer.get("kind") == "Map":
+        if isinstance(timer, dict) and timer.get("kind") == "Units":
             await wake(runner, execution_id, str(timer.get("owner")))
 
     async def _keep(self, lease: str, token: str) -> None:
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
             if not await self.store.renew(lease, token, self.lease_seconds):
-                logger.warning("a Map item lost its lease to another unit")
+                logger.warning("a unit lost its lease to another one")
 
     async def _engine(self, runner: Runner, execution_id: str) -> WorkflowEngine | None:
         try:

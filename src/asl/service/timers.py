@@ -48,7 +48,7 @@ class TimerService:
         self.threshold = settings.timer_threshold_seconds
         self.units = (
             UnitService(store, broker, settings.queue, settings.lease_seconds)
-            if settings.distribute_map_items
+            if settings.fan_out
             else None
         )
 
