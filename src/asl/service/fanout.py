@@ -119,6 +119,8 @@ class UnitService:
             record = await self.store.load_execution(execution_id)
         except UnknownExecutionError:
             return None
+        if record.status != "RUNNING":  # stopped meanwhile: its units stop too
+            return None
         meta = await self.store.get_memory(EXECUTIONS, execution_id)
         about = meta.value if meta is not None and isinstance(meta.value, dict) else {}
         workflow = str(about.get("workflow") or "StateMachine")
