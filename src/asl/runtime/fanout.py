@@ -34,6 +34,7 @@ run in the worker, as in-process.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -46,6 +47,8 @@ from asl.runtime.retry import error_output
 
 if TYPE_CHECKING:
     from asl.runtime.engine import WorkflowEngine
+
+logger = logging.getLogger("asl.engine")
 
 FANOUT = "asl.fanout"  # memory namespace: per Map visit, what its units need
 
@@ -216,6 +219,10 @@ async def run_item(
         outcome = {"error": error.error, "cause": error.cause}
     except Paused as pause:
         cause = f"The state '{pause.state}' cannot wait in a unit a worker runs"
+        outcome = {"error": RUNTIME, "cause": cause}
+    except Exception as bug:  # as the engine does: a failure, not a unit sent again forever
+        logger.exception("a unit of execution %s failed inside the engine", execution_id)
+        cause = f"Internal error in the engine: {type(bug).__name__}: {bug}"
         outcome = {"error": RUNTIME, "cause": cause}
     else:
         if is_map:

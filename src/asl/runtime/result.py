@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from asl.runtime.history import Event, materialize
 
-# RUNNING: a service run that suspended on a timer (asl.runtime.distribution).
+# RUNNING: a service run that suspended its execution (asl.runtime.distribution).
 Status = Literal["SUCCEEDED", "FAILED", "PAUSED", "TIMED_OUT", "ABORTED", "RUNNING"]
 
 

@@ -63,7 +63,8 @@ class Runner:
         self.notify = notify
         self.lease_seconds = lease_seconds
         self._engines: dict[tuple[str, str], WorkflowEngine] = {}
-        # A worker's long Waits and back-offs become timers (asl.service.timers).
+        # A worker's long Waits and back-offs become timers, Map items and Parallel
+        # branches units (asl.service.timers, asl.service.fanout).
         self.timers: TimerService | None = None
 
     async def run(self, execution_id: str, decision: Any = None) -> WorkflowResult | None:
