@@ -21,7 +21,9 @@ The run that resumes continues from the last committed transition, so it enters
 the same state again with the same event id; the state finds its timer record
 (:meth:`Timers.resumed`), puts the saved events back and waits only for what is
 left of the *original* deadline, so the history is the one an in-process run
-writes. A retried state then makes its next attempt with the saved counts.
+writes. A retried state then makes its next attempt with the saved counts. The
+same suspension serves a top-level Map or Parallel whose items run elsewhere
+(:mod:`asl.runtime.fanout`, record kind ``Units``).
 """
 
 from __future__ import annotations
