@@ -24,7 +24,7 @@ Unmarked blocks, by kind:
   are its exact stdout (or stdout then stderr, as a terminal shows them), where ``…``
   stands for any text. A command ending in ``# exit N`` must exit with N, one followed
   by ``$ echo $?`` with the code shown, any other with 0; ``*`` patterns are expanded
-  as a shell would.
+  as a shell would; a command line ending in ``\\`` goes on on the next line.
 - ``bash``/``sh``: the block runs as one ``bash`` script with ``set -euo pipefail``,
   so every command must succeed. Variables it exports are seen by the page's later
   blocks; processes it leaves in the background are stopped when the page ends.
@@ -138,7 +138,9 @@ def commands(body: str) -> list[tuple[str, list[str]]]:
     """``(command, expected stdout lines)`` of a console block."""
     found: list[tuple[str, list[str]]] = []
     for line in body.splitlines():
-        if line.startswith("$ "):
+        if found and found[-1][0].endswith("\\") and not found[-1][1]:
+            found[-1] = (found[-1][0][:-1] + line.strip(), [])
+        elif line.startswith("$ "):
             found.append((line[2:], []))
         else:
             found[-1][1].append(line)
