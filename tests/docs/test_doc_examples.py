@@ -11,6 +11,9 @@ just before a block changes what happens to it:
 - ``<!-- output -->``: the block is what the previous block printed (its stdout).
 - ``<!-- same as: PATH -->``: a ``json`` block is the document of the repository's
   file PATH (compared as JSON), which must validate where it is (its imports beside it).
+- ``<!-- in: examples/NAME/FILE -->``: the block is FILE of a copy of the example
+  (a template, or the workflow that imports it); the copy's ``workflow.asl.json`` then
+  runs with the example's agents and ``input.json``, and must succeed.
 - ``<!-- diagnostic -->`` (or ``<!-- diagnostic with agents: A, B -->``): a block of
   messages, each a diagnostic that validating the previous ``json`` block (a document,
   or states to wrap in one) reports, with the code of the section's heading.
@@ -48,11 +51,13 @@ from __future__ import annotations
 import ast
 import contextlib
 import glob
+import importlib
 import io
 import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -65,12 +70,16 @@ from pathlib import Path
 
 import pytest
 
+from asl import AgentRegistry, WorkflowEngine
 from asl.definition import load_file, load_text, validate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCS = REPO_ROOT / "docs"
 PAGES = sorted(str(path.relative_to(DOCS)) for path in DOCS.rglob("*.md"))
-MARK = r"file: [^ ]+|not run: [^>]+|output|same as: [^ ]+|diagnostic(?: with agents: [^>]+)?"
+MARK = (
+    r"file: [^ ]+|not run: [^>]+|output|same as: [^ ]+|in: [^ ]+"
+    r"|diagnostic(?: with agents: [^>]+)?"
+)
 FENCE = re.compile(
     rf"^(<!-- (?P<mark>{MARK}) -->\n)?```(?P<kind>\w*)\n(?P<body>.*?)^```$",
     re.M | re.S,
@@ -266,6 +275,21 @@ def check_same_as(block: Block, place: str) -> None:
         assert not errors, f"{place}: {[(d.code, d.pointer, d.message) for d in errors]}"
 
 
+def run_in_example(block: Block, run: PageRun, place: str) -> None:
+    """Put the block in a copy of its example, then run the example's workflow there."""
+    target = Path(block.marked("in:") or "")
+    name = target.parts[1]
+    copy = run.where / "copies" / name
+    if not copy.exists():
+        shutil.copytree(REPO_ROOT / "examples" / name, copy)
+    copy.joinpath(*target.parts[2:]).write_text(block.body)
+    registry = AgentRegistry()
+    importlib.import_module(f"examples.{name}.agents").register(registry)
+    engine = WorkflowEngine.from_file(copy / "workflow.asl.json", registry)
+    result = engine.run(json.loads((copy / "input.json").read_text()))
+    assert result.status == "SUCCEEDED", f"{place}: {result.status} {result.error}: {result.cause}"
+
+
 def check_diagnostics(block: Block, shown: Block, run: PageRun, place: str) -> None:
     """Validating the ``shown`` document (or states) reports each message of ``block``."""
     code = re.fullmatch(r"`(\w+)`", block.heading)
@@ -364,6 +388,8 @@ def run_block(block: Block, previous: Block | None, run: PageRun, place: str) ->
         assert shows(block.body, run.output), f"{place}: printed instead:\n{run.output}"
     elif block.marked("same as:") is not None:
         check_same_as(block, place)
+    elif block.marked("in:") is not None:
+        run_in_example(block, run, place)
     elif block.marked("diagnostic") is not None:
         assert previous is not None and previous.kind == "json", f"{place}: no document above"
         check_diagnostics(block, previous, run, place)
