@@ -294,17 +294,25 @@ def check_diagnostics(block: Block, shown: Block, run: PageRun, place: str) -> N
     """Validating the ``shown`` document (or states) reports each message of ``block``."""
     code = re.fullmatch(r"`(\w+)`", block.heading)
     assert code, f"{place}: a diagnostic block belongs under a #### `CODE` heading"
-    document = parse_json(shown.body, place)
+    text = shown.body
+    document = parse_json(text, place)
     assert isinstance(document, dict), f"{place}: the block above is not an object"
-    if "StartAt" not in document:
-        document = {"StartAt": next(iter(document)), "States": document}
+    if "StartAt" not in document:  # states: wrapped as they are written (duplicate keys kept)
+        text = f'{{"StartAt": {json.dumps(next(iter(document)))}, "States": {{\n{text}}}}}\n'
     path = run.where / "diagnosed.asl.json"
-    path.write_text(json.dumps(document, indent=2))
+    path.write_text(text)
     names = block.marked("diagnostic with agents:")
     agents = [name.strip() for name in names.split(",")] if names else None
-    found = [(d.code, d.message) for d in validate(load_file(str(path)), agents=agents)]
+    cwd = Path.cwd()
+    os.chdir(run.where)  # file names in messages read as from the reader's directory
+    try:
+        found = [(d.code, d.message) for d in validate(load_file(path.name), agents=agents)]
+    finally:
+        os.chdir(cwd)
     for message in block.body.strip().splitlines():
-        assert (code[1], message) in found, f"{place}: {message}\nreported: {found}"
+        assert any(c == code[1] and shows(message, m) for c, m in found), (
+            f"{place}: {message}\nreported: {found}"
+        )
 
 
 def check_not_run(block: Block, place: str) -> None:
@@ -361,8 +369,13 @@ def test_every_example_of_the_page_runs(
     previous: Block | None = None
     try:
         with services((DOCS / page).read_text(), env, request):
-            for block in blocks(page):
-                run_block(block, previous, run, f"docs/{page}:{block.line}")
+            found = blocks(page)
+            for block, following in zip(found, [*found[1:], None], strict=True):
+                place = f"docs/{page}:{block.line}"
+                if following is not None and following.marked("diagnostic") is not None:
+                    parse_json(block.body, place)  # an invalid example: the next block checks it
+                else:
+                    run_block(block, previous, run, place)
                 previous = block
     finally:
         stop_background(run)
