@@ -9,8 +9,6 @@ just before a block changes what happens to it:
   parse, a ``python`` block must compile, a ``text`` block is written as it is)
   for later blocks to use.
 - ``<!-- output -->``: the block is what the previous block printed (its stdout).
-- ``<!-- same as: PATH -->``: a ``json`` block is the document of the repository's
-  file PATH (compared as JSON), which must validate where it is (its imports beside it).
 - ``<!-- in: examples/NAME/FILE -->``: the block is FILE of a copy of the example
   (a template, or the workflow that imports it); the copy's ``workflow.asl.json`` then
   runs with the example's agents and ``input.json``, and must succeed.
@@ -77,7 +75,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCS = REPO_ROOT / "docs"
 PAGES = sorted(str(path.relative_to(DOCS)) for path in DOCS.rglob("*.md"))
 MARK = (
-    r"file: [^ ]+|not run: [^>]+|output|same as: [^ ]+|in: [^ ]+"
+    r"file: [^ ]+|not run: [^>]+|output|in: [^ ]+"
     r"|diagnostic(?: with agents: [^>]+)?"
 )
 FENCE = re.compile(
@@ -266,15 +264,6 @@ def check_json(block: Block, place: str) -> None:
     assert not errors, f"{place}: {[(d.code, d.pointer, d.message) for d in errors]}"
 
 
-def check_same_as(block: Block, place: str) -> None:
-    path = REPO_ROOT / (block.marked("same as:") or "")
-    document = json.loads(path.read_text())
-    assert parse_json(block.body, place) == document, f"{place}: not the document of {path}"
-    if "Parameters" not in document:  # a template is validated by the workflow importing it
-        errors = [d for d in validate(load_file(str(path))) if d.severity == "error"]
-        assert not errors, f"{place}: {[(d.code, d.pointer, d.message) for d in errors]}"
-
-
 def run_in_example(block: Block, run: PageRun, place: str) -> None:
     """Put the block in a copy of its example, then run the example's workflow there."""
     target = Path(block.marked("in:") or "")
@@ -399,8 +388,6 @@ def run_block(block: Block, previous: Block | None, run: PageRun, place: str) ->
         (run.where / block.file).write_text(block.body)
     elif block.mark == "output":
         assert shows(block.body, run.output), f"{place}: printed instead:\n{run.output}"
-    elif block.marked("same as:") is not None:
-        check_same_as(block, place)
     elif block.marked("in:") is not None:
         run_in_example(block, run, place)
     elif block.marked("diagnostic") is not None:
