@@ -2,7 +2,8 @@
 
 A page's fenced blocks are executed in order, in a fresh directory holding the
 repository's ``examples`` and ``benchmarks`` (so paths read as in the pages) and a
-store of its own (``$ASL_STORE``, a SQLite file there). An HTML comment on the line
+store of its own (``$ASL_STORE``, a SQLite file there); benchmark scripts run briefly
+(``ASL_BENCH_SCALE=0.01``, see ``benchmarks/_scale.py``). An HTML comment on the line
 just before a block changes what happens to it:
 
 - ``<!-- file: NAME -->``: the block is written to NAME (a ``json`` block must
@@ -351,6 +352,7 @@ def test_every_example_of_the_page_runs(
         (tmp_path / name).symlink_to(REPO_ROOT / name)
     env = dict(os.environ)
     env["ASL_STORE"] = f"sqlite:///{tmp_path}/asl.db"
+    env["ASL_BENCH_SCALE"] = "0.01"  # benchmarks/_scale.py: the scripts run briefly
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(REPO_ROOT), *sys.path])
     env["PATH"] = os.pathsep.join([SCRIPTS, str(Path(sys.executable).parent), env["PATH"]])
     run = PageRun(tmp_path, env, {"__name__": f"docs_{Path(page).stem}"})
