@@ -361,7 +361,8 @@ def test_every_example_of_the_page_runs(
     try:
         with services((DOCS / page).read_text(), env, request):
             found = blocks(page)
-            for block, following in zip(found, [*found[1:], None], strict=True):
+            for index, block in enumerate(found):
+                following = found[index + 1] if index + 1 < len(found) else None
                 place = f"docs/{page}:{block.line}"
                 if following is not None and following.marked("diagnostic") is not None:
                     parse_json(block.body, place)  # an invalid example: the next block checks it
