@@ -15,7 +15,8 @@ just before a block changes what happens to it:
   runs with the example's agents and ``input.json``, and must succeed.
 - ``<!-- diagnostic -->`` (or ``<!-- diagnostic with agents: A, B -->``): a block of
   messages, each a diagnostic that validating the previous ``json`` block (a document,
-  or states to wrap in one) reports, with the code of the section's heading.
+  or states to wrap in one, which is then only parsed) reports, with the code of the
+  section's heading; ``…`` in a message stands for any text.
 - ``<!-- not run: REASON -->``: the block is not run; a ``python`` block must still
   compile (top-level ``await`` allowed).
 
@@ -447,3 +448,13 @@ def test_a_diagnostic_other_than_the_real_one_fails(tmp_path: Path) -> None:
     wrong = Block("", message[:-1] + "\n", "diagnostic", 2, "`MISSING_TRANSITION_TARGET`")
     with pytest.raises(AssertionError, match=r"page\.md:2: 'Next' of state 'A'"):
         check_diagnostics(wrong, states, run, "page.md:2")
+
+
+def test_what_a_shell_block_leaves_running_is_stopped(tmp_path: Path) -> None:
+    run = PageRun(tmp_path, dict(os.environ), {})
+    run_shell("sleep 300 &\necho $! > sleeper.pid", run, "page.md:1")
+    sleeper = int((tmp_path / "sleeper.pid").read_text())
+    os.kill(sleeper, 0)  # still running after the block ended
+    stop_background(run)
+    with pytest.raises(ProcessLookupError):
+        os.kill(sleeper, 0)
