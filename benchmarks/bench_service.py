@@ -26,6 +26,7 @@ import uuid
 from pathlib import Path
 
 import httpx2
+from _scale import SCALE, scaled
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -80,7 +81,7 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
 async def load(url: str, key: str, seconds: float, clients: int) -> list[float]:
     latencies: list[float] = []
     failures = 0
-    stop_at = time.monotonic() + seconds
+    stop_at = 0.0  # set when the warm-up is over: it must not eat the timed window
 
     async def client(http: httpx2.AsyncClient) -> None:
         nonlocal failures
@@ -99,12 +100,13 @@ async def load(url: str, key: str, seconds: float, clients: int) -> list[float]:
 
     limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx2.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
-        for _ in range(20):  # warm up: imports, connections, compiled workflow
+        for _ in range(scaled(20)):  # warm up: imports, connections, compiled workflow
             await http.post(
                 "/v1/executions",
                 json={"workflow": "three", "input": {"text": "warm"}, "waitSeconds": 10},
                 headers=bearer(key),
             )
+        stop_at = time.monotonic() + seconds
         await asyncio.gather(*(client(http) for _ in range(clients)))
     if failures:
         print(f"failures: {failures}")
@@ -122,6 +124,7 @@ def main() -> None:
         "--poll-ms", type=int, default=20, help="worker_poll_ms: the longest idle queue poll"
     )
     options = parser.parse_args()
+    options.seconds = max(min(options.seconds, 0.5), options.seconds * SCALE)
     folder = Path(tempfile.mkdtemp(prefix="asl-bench-"))
     redis_server, redis_url = start_redis(folder)
     env = service_env(
