@@ -32,6 +32,7 @@ import httpx2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from _scale import scaled  # noqa: E402
 from benchmarks.bench_service import start_redis  # noqa: E402
 from tests.service.support import (  # noqa: E402
     Process,
@@ -156,13 +157,13 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="asl-bench-"))
     redis_server, redis_url = start_redis(folder)
     try:
-        waits, seconds = options.waits, options.wait_seconds
+        waits, seconds = scaled(options.waits), options.wait_seconds
         freed = timed_waits(folder, redis_url, waits, seconds, 1.0)
         held = timed_waits(folder, redis_url, waits, seconds, seconds + 1.0)
         print(f"{waits} executions with a {seconds} s Wait, one worker with one slot:")
         print(f"  timers (threshold 1 s):         {freed:6.2f} s")
         print(f"  sleeping in the slot (no timer): {held:6.2f} s")
-        items, workers = options.items, options.workers
+        items, workers = scaled(options.items), options.workers
         spread = timed_map(folder, redis_url, items, workers, True)
         local = timed_map(folder, redis_url, items, workers, False)
         print(f"one Map of {items} trivial Task items, {workers} workers:")
