@@ -25,8 +25,10 @@ from typing import Any
 from asl.store.codec import SCHEMA_VERSION
 from asl.store.errors import SchemaVersionError, StoreError
 
-#: How long a write waits for another process's transaction before failing.
-BUSY_TIMEOUT_MS = 5000
+#: How long a write waits for another process's transaction before failing. Long,
+#: because failing a write fails an execution's step, while waiting only delays it:
+#: on a starved machine (several processes per core) 5 s was seen to run out.
+BUSY_TIMEOUT_MS = 30_000
 
 TABLES = """
 CREATE TABLE executions (
