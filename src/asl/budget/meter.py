@@ -38,7 +38,7 @@ from asl.budget.pools import Counters, counters_for, pool_key
 from asl.budget.pricing import PriceTable
 from asl.budget.report import cost_report, money, usd
 from asl.language.errors import BUDGET_EXCEEDED, RUNTIME, ASLError
-from asl.language.tokens import count_tokens
+from asl.language.tokens import count_text, count_tokens, token_bound, token_text
 from asl.runtime.dataflow import located
 from asl.runtime.pause import Paused
 
@@ -86,6 +86,9 @@ class Admission:
     tags: tuple[str, ...] = ()
     attribution: dict[str, str] | None = None
     shared: list[tuple[str, float]] | None = None  # store counters reserved
+    # While the reservation counts the input's bytes, not its tokens: what an exact
+    # count needs (the input's text, the model priced, the worst-case output).
+    pending: tuple[str, str | None, int] | None = None
 
 
 class Meter:
@@ -105,8 +108,10 @@ class Meter:
         self._store = store
         self.notifier = notifier
         self.ledger = Ledger()
-        self._limits: Limits | None = None
         self._cap: float | None = None
+        # Below these spent totals no fallback stage has fired (see the limits setter).
+        self._stages_below: tuple[float, float] = (INF, INF)
+        self.limits = None
         self.reserved_tokens = 0
         self.reserved_cost = 0.0
         self.state_reserved: dict[str, list[float]] = {}
@@ -122,6 +127,8 @@ class Meter:
         self.forced_model: str | None = None
         self._counters: Counters | None = None
         self._notices: list[tuple[tuple[str, ...], str, dict[str, Any], str]] = []
+        # Calls in flight whose reservation is still a byte bound, by id (see admit).
+        self._loose: dict[int, Admission] = {}
 
     # -- the run --------------------------------------------------------------------------
 
@@ -200,7 +207,9 @@ class Meter:
         model = self.forced_model or task.model_hint
         agent = None
         reduce = False
-        if self.workflow is not None and self.workflow.stages:
+        ledger = self.ledger
+        below_cost, below_tokens = self._stages_below
+        if ledger.cost >= below_cost or ledger.tokens >= below_tokens:
             fired = self._fired_stages(name)
             if fired:
                 staged = next((st.model for st in reversed(fired) if st.model), None)
@@ -213,19 +222,38 @@ class Meter:
         # Without a model named, the model this agent reported last time is priced.
         calls = agent or task.agent_name
         priced = model or self.models_seen.get(calls)
-        input_tokens = count_tokens(parameters, priced)
         output_tokens = state_budget.max_output_tokens if state_budget else None
         worst_output = output_tokens or 0
+        # The input's UTF-8 bytes bound its tokens from above: when the bound fits every
+        # limit, so does the exact count, and tokenizing can wait until some call does
+        # not fit (_tighten). A store counter holds the estimate itself: exact at once.
+        text = token_text(parameters)
+        pending: tuple[str, str | None, int] | None = None
+        if self.shares:
+            input_tokens = count_text(text, priced)
+        else:
+            input_tokens = token_bound(text)
+            pending = (text, priced, worst_output)
         tokens = input_tokens + worst_output
         cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
-        if state_budget is not None:
-            self._check_state(name, state_budget, input_tokens, tokens, cost, entered)
-        problem = self._exceeds(tokens, cost)
-        if problem is not None:
+        verdict = self._verdict(name, state_budget, input_tokens, tokens, cost)
+        if verdict is not None and pending is not None:
+            self._tighten()
+            pending = None
+            input_tokens = count_text(text, priced)
+            tokens = input_tokens + worst_output
+            cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
+            verdict = self._verdict(name, state_budget, input_tokens, tokens, cost)
+        if verdict is not None:
+            of_state, problem = verdict
+            if of_state:
+                raise located(
+                    ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered
+                )
             model, cost = self._over_limit(
                 task, data, parameters, scope, entered, problem, model, worst_output
             )
-        admission = Admission(name, model, agent, reduce, tokens, cost, calls)
+        admission = Admission(name, model, agent, reduce, tokens, cost, calls, pending=pending)
         if state_budget is not None:
             admission.category = state_budget.category
             admission.tags = state_budget.tags
@@ -237,14 +265,9 @@ class Meter:
                     }
                 except ASLError as error:
                     raise located(error, name, entered) from None
-        self.reserved_tokens += tokens
-        self.reserved_cost += cost
-        held = self.state_reserved.get(name)
-        if held is None:
-            self.state_reserved[name] = [cost, tokens]
-        else:
-            held[0] += cost
-            held[1] += tokens
+        self._hold(name, tokens, cost)
+        if pending is not None:
+            self._loose[id(admission)] = admission
         if self.shares:
             await self._reserve_shared(admission, task, entered)
         return admission
@@ -256,6 +279,8 @@ class Meter:
         held = self.state_reserved[admission.state]
         held[0] -= admission.cost
         held[1] -= admission.tokens
+        if admission.pending is not None:
+            del self._loose[id(admission)]
         if admission.shared:
             counters = await self._shared()
             spent = 0.0
@@ -267,6 +292,45 @@ class Meter:
             await self.flush()
         if self.execution.durable is not None:
             await self.save()
+
+    def _hold(self, state: str, tokens: int, cost: float) -> None:
+        """Add to the reservations of the run and of the state (a negative amount releases)."""
+        self.reserved_tokens += tokens
+        self.reserved_cost += cost
+        held = self.state_reserved.get(state)
+        if held is None:
+            self.state_reserved[state] = [cost, tokens]
+        else:
+            held[0] += cost
+            held[1] += tokens
+
+    def _tighten(self) -> None:
+        """Count the inputs of the calls in flight exactly, shrinking their reservations."""
+        for admission in self._loose.values():
+            assert admission.pending is not None
+            text, priced, worst_output = admission.pending
+            input_tokens = count_text(text, priced)
+            tokens = input_tokens + worst_output
+            cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
+            self._hold(admission.state, tokens - admission.tokens, cost - admission.cost)
+            admission.tokens, admission.cost, admission.pending = tokens, cost, None
+        self._loose.clear()
+
+    def _verdict(
+        self,
+        name: str,
+        budget: StateBudget | None,
+        input_tokens: int,
+        tokens: int,
+        cost: float,
+    ) -> tuple[bool, str] | None:
+        """None when the call fits; else whether a state limit is crossed, and which."""
+        if budget is not None:
+            problem = self._state_problem(name, budget, input_tokens, tokens, cost)
+            if problem is not None:
+                return True, problem
+        problem = self._exceeds(tokens, cost)
+        return None if problem is None else (False, problem)
 
     def _exceeds(self, tokens: int, cost: float) -> str | None:
         limits = self.limits
@@ -295,11 +359,24 @@ class Meter:
 
     @limits.setter
     def limits(self, limits: Limits | None) -> None:
-        """Also keep the money limit in force: MaxCost, or the pool share if smaller."""
+        """Also keep the money limit in force: MaxCost, or the pool share if smaller,
+        and the spent cost and tokens from which a fallback stage may have fired."""
         self._limits = limits
         caps = [] if limits is None else [limits.max_cost, limits.from_pool]
         given = [cap for cap in caps if cap is not None]
         self._cap = min(given) if given else None
+        below_cost, below_tokens = INF, INF
+        for stage in self.workflow.stages if self.workflow is not None else ():
+            when = stage.when
+            if when.kind == "always":
+                below_cost = -INF
+            elif limits is None:
+                continue
+            elif when.kind == "cost" and self._cap is not None:  # as _fired compares
+                below_cost = min(below_cost, self._cap * when.percent / 100 - 1e-12)
+            elif when.kind == "tokens" and limits.max_tokens is not None:
+                below_tokens = min(below_tokens, limits.max_tokens * when.percent / 100)
+        self._stages_below = (below_cost, below_tokens)
 
     def _max_cost(self) -> float | None:
         return self._cap
@@ -344,15 +421,14 @@ class Meter:
             raise self._pause(task, data, scope, entered, problem)
         raise located(ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered)
 
-    def _check_state(
+    def _state_problem(
         self,
         name: str,
         budget: StateBudget,
         input_tokens: int,
         tokens: int,
         cost: float,
-        entered: int,
-    ) -> None:
+    ) -> str | None:
         problem = None
         spent_cost, spent_tokens = self.ledger.state_totals(name)
         held = self.state_reserved.get(name) or _NOTHING_HELD
@@ -371,10 +447,7 @@ class Meter:
                 f"the state's MaxCost {usd(budget.max_cost)}: {usd(spent_cost)} spent, this "
                 f"call needs up to {usd(cost)}"
             )
-        if problem is not None:
-            raise located(
-                ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered
-            )
+        return problem
 
     def _fired_stages(self, state: str) -> list[Stage]:
         """The fallback stages whose triggers have fired, in cascade order."""
@@ -638,6 +711,7 @@ class Meter:
 
 
 _NOTHING_HELD = (0.0, 0)
+INF = float("inf")
 
 
 def _shares(workflow: WorkflowBudget, limits: Limits) -> bool:

@@ -113,7 +113,16 @@ def count_tokens(value: Any, model: str | None = None) -> int:
     Special-token text such as ``<|endoftext|>`` is counted as ordinary text,
     as a provider does with user content.
     """
-    text = value if isinstance(value, str) else _compact(value)
+    return count_text(token_text(value), model)
+
+
+def token_text(value: Any) -> str:
+    """The text whose tokens are counted: ``value`` itself, or its compact JSON."""
+    return value if isinstance(value, str) else _compact(value)
+
+
+def count_text(text: str, model: str | None = None) -> int:
+    """Tokens of ``text`` in the model's encoding (see :func:`count_tokens`)."""
     if not text:
         return 0
     name = "cl100k_base" if model is None else encoding_name(model)
@@ -122,3 +131,15 @@ def count_tokens(value: Any, model: str | None = None) -> int:
         return len(found._core_bpe.encode_ordinary(text))
     except UnicodeEncodeError:  # lone surrogates: tiktoken's own fallback
         return len(found.encode_ordinary(text))
+
+
+def token_bound(text: str) -> int:
+    """At least the tokens of ``text`` in any encoding, without tokenizing: its UTF-8 bytes.
+
+    Every BPE token stands for one byte or more, so a text of n bytes has at most
+    n tokens. A lone surrogate (which tiktoken replaces with the 3-byte U+FFFD)
+    counts as its 3 bytes too.
+    """
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
