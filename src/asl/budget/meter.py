@@ -109,9 +109,10 @@ class Meter:
         self.notifier = notifier
         self.ledger = Ledger()
         self._cap: float | None = None
-        # Below these spent totals no fallback stage has fired (see the limits setter).
+        # Below these spent totals (cost, tokens) no fallback stage has fired, and no
+        # alert is due (see the limits setter and _next_alert).
         self._stages_below: tuple[float, float] = (INF, INF)
-        self.limits = None
+        self._alert_below: tuple[float, float] = (INF, INF)
         self.reserved_tokens = 0
         self.reserved_cost = 0.0
         self.state_reserved: dict[str, list[float]] = {}
@@ -129,6 +130,7 @@ class Meter:
         self._notices: list[tuple[tuple[str, ...], str, dict[str, Any], str]] = []
         # Calls in flight whose reservation is still a byte bound, by id (see admit).
         self._loose: dict[int, Admission] = {}
+        self.limits = None
 
     # -- the run --------------------------------------------------------------------------
 
@@ -377,6 +379,7 @@ class Meter:
             elif when.kind == "tokens" and limits.max_tokens is not None:
                 below_tokens = min(below_tokens, limits.max_tokens * when.percent / 100)
         self._stages_below = (below_cost, below_tokens)
+        self._next_alert()
 
     def _max_cost(self) -> float | None:
         return self._cap
@@ -497,7 +500,29 @@ class Meter:
             and self.ledger.tokens >= limits.max_tokens * when.percent / 100
         )
 
+    def _next_alert(self) -> None:
+        """Where the first alert not sent yet is due, as _check_alerts compares."""
+        self._alert_below = (INF, INF)
+        if self.workflow is None or self.limits is None:
+            return
+        cap = self._max_cost()
+        for alert in self.workflow.alerts:
+            if alert.percent in self.alerts_sent:
+                continue
+            if cap is not None:
+                self._alert_below = (cap * alert.percent / 100 - 1e-12, INF)
+            elif self.limits.max_tokens is not None:
+                self._alert_below = (INF, self.limits.max_tokens * alert.percent / 100)
+            return
+
     def _check_alerts(self) -> None:
+        below_cost, below_tokens = self._alert_below
+        if self.ledger.cost < below_cost and self.ledger.tokens < below_tokens:
+            return
+        self._send_alerts()
+        self._next_alert()
+
+    def _send_alerts(self) -> None:
         if self.workflow is None or not self.workflow.alerts or self.limits is None:
             return
         cap = self._max_cost()
@@ -684,6 +709,7 @@ class Meter:
         if self.workflow is not None and self.limits is not None:
             self.shares = _shares(self.workflow, self.limits)
         self.alerts_sent = list(saved.get("alertsSent", []))
+        self._next_alert()
         self.stages_seen = list(saved.get("stagesSeen", []))
         self.stages_acknowledged = list(saved.get("stagesAcknowledged", []))
         self.warned = bool(saved.get("warned"))

@@ -53,6 +53,10 @@ class Rates:
         if usage.input_tokens >= self.tier_start:
             return _exact(self.exact, usage)
         cached = usage.cache_read_tokens + usage.cache_write_tokens
+        if not cached:  # the same sum without its zero terms
+            return (
+                max(usage.input_tokens, 0) * self.input + usage.output_tokens * self.output
+            ) / PER_MILLION
         return (
             max(usage.input_tokens - cached, 0) * self.input
             + usage.cache_read_tokens * self.cache_read
@@ -71,10 +75,16 @@ class PriceTable:
             for model, prices in (overrides or {}).items()
         }
         self._cache: dict[tuple[str, str | None], Rates | None] = {}
+        self._by_model: dict[str, Rates | None] = {}
 
     def rates(self, model: str | None, provider: str | None = None) -> Rates | None:
         if model is None:
             return None
+        if provider is None:  # the usual case, looked up without building a key
+            try:
+                return self._by_model[model]
+            except KeyError:
+                pass
         key = (model, provider)
         try:
             return self._cache[key]
@@ -82,6 +92,8 @@ class PriceTable:
             pass
         found = self._overrides.get(model.lower()) or _snapshot_rates(model, provider)
         self._cache[key] = found
+        if provider is None:
+            self._by_model[model] = found
         return found
 
     def cost(self, usage: Usage) -> float | None:

@@ -104,7 +104,23 @@ def encoding_name(model: str | None) -> str:
     return "cl100k_base"
 
 
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# ``_JSON.encode`` builds a new C encoder, and a Python closure, for every value: most
+# of the 3-4 µs it takes for a small object. The C encoder built once does the same
+# encoding in about 1 µs. It keeps no circular-reference markers (a JSON value has no
+# cycles; a cyclic Python object raises RecursionError instead of ValueError).
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_encode: Any = (
+    None
+    if _make_encoder is None  # an interpreter without the C accelerator
+    else _make_encoder(
+        None, _JSON.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+)
+
+
+def _compact(value: Any) -> str:
+    return _JSON.encode(value) if _encode is None else "".join(_encode(value, 0))
 
 
 def count_tokens(value: Any, model: str | None = None) -> int:
