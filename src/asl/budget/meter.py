@@ -187,7 +187,11 @@ class Meter:
             self.ledger.record(
                 state, usage, cost, admission.category, admission.tags, admission.attribution
             )
-            self._check_alerts()
+            below_cost, below_tokens = self._alert_below
+            ledger = self.ledger
+            if ledger.cost >= below_cost or ledger.tokens >= below_tokens:
+                self._check_alerts()
+                self._next_alert()
         else:
             self.ledger.record(state, usage, cost)
         return cost or 0.0
@@ -327,7 +331,11 @@ class Meter:
         cost: float,
     ) -> tuple[bool, str] | None:
         """None when the call fits; else whether a state limit is crossed, and which."""
-        if budget is not None:
+        if budget is not None and (
+            budget.max_tokens is not None
+            or budget.max_cost is not None
+            or budget.max_input_tokens is not None
+        ):
             problem = self._state_problem(name, budget, input_tokens, tokens, cost)
             if problem is not None:
                 return True, problem
@@ -335,18 +343,19 @@ class Meter:
         return None if problem is None else (False, problem)
 
     def _exceeds(self, tokens: int, cost: float) -> str | None:
-        limits = self.limits
+        limits = self._limits
         if limits is None:
             return None
-        spent_tokens = self.ledger.tokens + self.reserved_tokens
+        ledger = self.ledger
+        spent_tokens = ledger.input_tokens + ledger.output_tokens + self.reserved_tokens
         if limits.max_tokens is not None and spent_tokens + tokens > limits.max_tokens:
             return (
                 f"MaxTokens {limits.max_tokens}: {self.ledger.tokens} used, "
                 f"{self.reserved_tokens} reserved by calls in flight, "
                 f"this call needs up to {tokens}"
             )
-        cap = self._max_cost()
-        spent = self.ledger.cost + self.reserved_cost
+        cap = self._cap
+        spent = ledger.cost + self.reserved_cost
         if cap is not None and spent + cost > cap + 1e-12:
             return (
                 f"MaxCost {usd(cap)}: {usd(self.ledger.cost)} spent, "
@@ -516,13 +525,6 @@ class Meter:
             return
 
     def _check_alerts(self) -> None:
-        below_cost, below_tokens = self._alert_below
-        if self.ledger.cost < below_cost and self.ledger.tokens < below_tokens:
-            return
-        self._send_alerts()
-        self._next_alert()
-
-    def _send_alerts(self) -> None:
         if self.workflow is None or not self.workflow.alerts or self.limits is None:
             return
         cap = self._max_cost()
