@@ -17,20 +17,30 @@ Target (budget issue): accounting + enforcement add ≤ 20 µs per agent call.
    (which other processes on a shared machine do not inflate), and the cost
    of the Budget is the median of each round's enforced-minus-plain difference.
 
-Run: ``python benchmarks/bench_budget.py [rounds]`` (default 21).
+3. ``--instructions``: the same three Maps counted in CPU instructions per call
+   by valgrind's callgrind (the run of 1,100 items minus the run of 100, the
+   start-up left uninstrumented), a figure that the machine's load does not
+   change; ``--baseline SRC`` counts another source tree too (a checkout from
+   before a change), in processes of their own.
+
+Run: ``python benchmarks/bench_budget.py [--rounds N] [--instructions [--baseline SRC]]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
+import re
 import statistics
+import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from asl import AgentRegistry, AgentResult, Usage, WorkflowEngine
-from asl.language.tokens import count_tokens, token_bound, token_text
+from asl.language.tokens import count_tokens
 from asl.runtime.execution import Scope
 
 CALLS = 1000
@@ -83,6 +93,8 @@ class _Task:
 
 
 async def hooks() -> tuple[float, float, float]:
+    from asl.language.tokens import token_bound, token_text  # not in older trees (--baseline)
+
     engine = WorkflowEngine(document(True), AgentRegistry())
     execution = engine._execution("bench", {})
     meter = execution.budget
@@ -105,13 +117,21 @@ async def hooks() -> tuple[float, float, float]:
         started = time.perf_counter()
         token_bound(token_text(parameters))
         bounding.append(time.perf_counter() - started)
-    return tuple(statistics.median(times) * 1e6 for times in (spent, counting, bounding))  # type: ignore[return-value]
+    return (
+        statistics.median(spent) * 1e6,
+        statistics.median(counting) * 1e6,
+        statistics.median(bounding) * 1e6,
+    )
 
 
-def engine_for(doc: dict[str, Any], agent: Any) -> WorkflowEngine:
+def engine_for(variant: str) -> WorkflowEngine:
+    """The Map of one variant: plain, accounted or enforced, compiled and warmed up."""
     registry = AgentRegistry()
-    registry.register("LLM", agent)
-    engine = WorkflowEngine(doc, registry)
+    if variant == "plain":
+        registry.register("LLM", lambda parameters: {"ok": True})
+    else:
+        registry.register("LLM", lambda parameters: AgentResult({"ok": True}, USAGE))
+    engine = WorkflowEngine(document(variant == "enforced"), registry)
     engine.run({"items": [0]})  # compile, load the tokenizer and the prices
     return engine
 
@@ -125,44 +145,106 @@ def timed(engine: WorkflowEngine, items: dict[str, Any]) -> tuple[float, float]:
     return wall / CALLS * 1e6, cpu / CALLS * 1e6
 
 
-def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS
+VARIANTS = {
+    "plain": "agent returning plain JSON",
+    "accounted": "usage accounted, no Budget",
+    "enforced": "accounted and enforced",
+}
+
+
+def timings(rounds: int) -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the start")
     hook, tokenizing, bounding = asyncio.run(hooks())
     print(f"hooks per call (median of {HOOK_CALLS}): {hook:6.1f} µs (target ≤ 20 µs)")
-    print(f"  the input's byte bound, in the hooks: {bounding:6.1f} µs")
+    print(f"  the input's byte bound, in the hooks:   {bounding:6.1f} µs")
     print(f"  exact tokenizing, when it does not fit: {tokenizing:6.1f} µs")
-    engines = {
-        "plain": engine_for(document(False), lambda parameters: {"ok": True}),
-        "accounted": engine_for(
-            document(False), lambda parameters: AgentResult({"ok": True}, USAGE)
-        ),
-        "enforced": engine_for(document(True), lambda parameters: AgentResult({"ok": True}, USAGE)),
-    }
+    engines = {variant: engine_for(variant) for variant in VARIANTS}
     items = {"items": list(range(CALLS))}
-    walls: dict[str, list[float]] = {name: [] for name in engines}
-    cpus: dict[str, list[float]] = {name: [] for name in engines}
+    walls: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+    cpus: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
     for _ in range(rounds):
-        for name, engine in engines.items():
+        for variant, engine in engines.items():
             wall, cpu = timed(engine, items)
-            walls[name].append(wall)
-            cpus[name].append(cpu)
-    print(
-        f"end to end, {CALLS} calls a run, medians of {rounds} rounds   wall    CPU  (µs per call)"
-    )
-    labels = {
-        "plain": "agent returning plain JSON",
-        "accounted": "usage accounted, no Budget",
-        "enforced": "accounted and enforced",
-    }
-    for name, label in labels.items():
-        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
-        print(f"  {label:40} {wall:6.1f} {cpu:6.1f}")
-    for name in ("accounted", "enforced"):
-        wall = statistics.median(a - b for a, b in zip(walls[name], walls["plain"], strict=True))
-        cpu = statistics.median(a - b for a, b in zip(cpus[name], cpus["plain"], strict=True))
-        print(f"  {name} minus plain, same round:{'':14} {wall:6.1f} {cpu:6.1f}")
+            walls[variant].append(wall)
+            cpus[variant].append(cpu)
+    print(f"end to end, {CALLS} calls a run, medians of {rounds} rounds, µs per call:  wall    CPU")
+    for variant, label in VARIANTS.items():
+        wall, cpu = statistics.median(walls[variant]), statistics.median(cpus[variant])
+        print(f"  {label:48} {wall:6.1f} {cpu:6.1f}")
+    for variant in ("accounted", "enforced"):
+        pairs = zip(walls[variant], walls["plain"], strict=True)
+        wall = statistics.median(a - b for a, b in pairs)
+        pairs = zip(cpus[variant], cpus["plain"], strict=True)
+        cpu = statistics.median(a - b for a, b in pairs)
+        target = " (target ≤ 20)" if variant == "enforced" else ""
+        print(f"  {variant + ' minus plain, same round' + target:48} {wall:6.1f} {cpu:6.1f}")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def child(variant: str, calls: int) -> None:
+    """Under callgrind: warm up, then run the Map once while the parent has it counted."""
+    engine = engine_for(variant)
+    items = {"items": list(range(calls))}
+    print("ready", flush=True)
+    sys.stdin.readline()
+    engine.run(items)
+
+
+def counted(variant: str, calls: int, source: str) -> int:
+    """Instructions of one run of the Map, in a process importing asl from ``source``."""
+    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
+    command += ["--callgrind-out-file=/dev/null", sys.executable, __file__]
+    command += ["--child", variant, str(calls)]
+    env = {**os.environ, "PYTHONPATH": source, "PYTHONHASHSEED": "0"}
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    subprocess.run(
+        ["callgrind_control", "-i", "on", str(process.pid)], check=True, capture_output=True
+    )
+    _, errors = process.communicate("go\n")
+    found = re.search(r"Collected : (\d+)", errors)
+    assert found is not None, errors
+    return int(found.group(1))
+
+
+def instructions(sources: dict[str, str]) -> None:
+    print("CPU instructions per call (callgrind: 1,100 calls minus 100)")
+    print(f"  {'':32}" + "".join(f"{name:>12}" for name in sources))
+    figures: dict[str, dict[str, int]] = {name: {} for name in sources}
+    for variant, label in VARIANTS.items():
+        for name, source in sources.items():
+            many, few = counted(variant, 1100, source), counted(variant, 100, source)
+            figures[name][variant] = (many - few) // 1000
+        print(f"  {label:32}" + "".join(f"{figures[name][variant]:>12,}" for name in sources))
+    for variant in ("accounted", "enforced"):
+        row = "".join(f"{f[variant] - f['plain']:>12,}" for f in figures.values())
+        print(f"  {variant + ' minus plain':32}{row}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds of the three Maps")
+    parser.add_argument("--instructions", action="store_true", help="count with callgrind")
+    parser.add_argument("--baseline", metavar="SRC", help="also count this source tree")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        child(options.child[0], int(options.child[1]))
+    elif options.instructions:
+        here = str(Path(__file__).resolve().parent.parent / "src")
+        sources = {"this tree": here}
+        if options.baseline:
+            sources["baseline"] = options.baseline
+        instructions(sources)
+    else:
+        timings(options.rounds)
 
 
 if __name__ == "__main__":
