@@ -106,7 +106,7 @@ def test_calls_in_flight_hold_their_bound_until_a_call_does_not_fit() -> None:
         118,
         0,
         0.0,
-        {},
+        set(),
     ]
 
 

@@ -71,7 +71,7 @@ class BudgetPlan:
             return found
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared and hashed by identity (Meter._loose)
 class Admission:
     """A call that may go ahead: the model and agent it uses and what it reserved."""
 
@@ -128,8 +128,8 @@ class Meter:
         self.forced_model: str | None = None
         self._counters: Counters | None = None
         self._notices: list[tuple[tuple[str, ...], str, dict[str, Any], str]] = []
-        # Calls in flight whose reservation is still a byte bound, by id (see admit).
-        self._loose: dict[int, Admission] = {}
+        # Calls in flight whose reservation is still a byte bound (see admit).
+        self._loose: set[Admission] = set()
         self.limits = None
 
     # -- the run --------------------------------------------------------------------------
@@ -259,21 +259,37 @@ class Meter:
             model, cost = self._over_limit(
                 task, data, parameters, scope, entered, problem, model, worst_output
             )
-        admission = Admission(name, model, agent, reduce, tokens, cost, calls, pending=pending)
+        category: str | None = None
+        tags: tuple[str, ...] = ()
+        attribution: dict[str, str] | None = None
         if state_budget is not None:
-            admission.category = state_budget.category
-            admission.tags = state_budget.tags
+            category, tags = state_budget.category, state_budget.tags
             if state_budget.attribution:
                 try:
-                    admission.attribution = {
+                    attribution = {
                         key: str(setting.resolve(data))
                         for key, setting in state_budget.attribution.items()
                     }
                 except ASLError as error:
                     raise located(error, name, entered) from None
+        # Positional: a dataclass's keyword arguments cost more than all the rest of it.
+        admission = Admission(
+            name,
+            model,
+            agent,
+            reduce,
+            tokens,
+            cost,
+            calls,
+            category,
+            tags,
+            attribution,
+            None,
+            pending,
+        )
         self._hold(name, tokens, cost)
         if pending is not None:
-            self._loose[id(admission)] = admission
+            self._loose.add(admission)
         if self.shares:
             await self._reserve_shared(admission, task, entered)
         return admission
@@ -286,7 +302,7 @@ class Meter:
         held[0] -= admission.cost
         held[1] -= admission.tokens
         if admission.pending is not None:
-            del self._loose[id(admission)]
+            self._loose.remove(admission)
         if admission.shared:
             counters = await self._shared()
             spent = 0.0
@@ -312,7 +328,7 @@ class Meter:
 
     def _tighten(self) -> None:
         """Count the inputs of the calls in flight exactly, shrinking their reservations."""
-        for admission in self._loose.values():
+        for admission in self._loose:
             assert admission.pending is not None
             text, priced, worst_output = admission.pending
             input_tokens = count_text(text, priced)

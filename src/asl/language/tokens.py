@@ -119,10 +119,6 @@ _encode: Any = (
 )
 
 
-def _compact(value: Any) -> str:
-    return _JSON.encode(value) if _encode is None else "".join(_encode(value, 0))
-
-
 def count_tokens(value: Any, model: str | None = None) -> int:
     """Tokens of ``value`` (text, or JSON for anything else) in the model's encoding.
 
@@ -134,7 +130,9 @@ def count_tokens(value: Any, model: str | None = None) -> int:
 
 def token_text(value: Any) -> str:
     """The text whose tokens are counted: ``value`` itself, or its compact JSON."""
-    return value if isinstance(value, str) else _compact(value)
+    if isinstance(value, str):
+        return value
+    return _JSON.encode(value) if _encode is None else "".join(_encode(value, 0))
 
 
 def count_text(text: str, model: str | None = None) -> int:
