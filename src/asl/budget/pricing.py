@@ -74,26 +74,19 @@ class PriceTable:
             str(model).lower(): _override_rates(str(model), prices)
             for model, prices in (overrides or {}).items()
         }
-        self._cache: dict[tuple[str, str | None], Rates | None] = {}
-        self._by_model: dict[str, Rates | None] = {}
+        # By model name, or by (model, provider) when the provider is given.
+        self._cache: dict[str | tuple[str, str], Rates | None] = {}
 
     def rates(self, model: str | None, provider: str | None = None) -> Rates | None:
         if model is None:
             return None
-        if provider is None:  # the usual case, looked up without building a key
-            try:
-                return self._by_model[model]
-            except KeyError:
-                pass
-        key = (model, provider)
+        key = model if provider is None else (model, provider)
         try:
             return self._cache[key]
         except KeyError:
             pass
         found = self._overrides.get(model.lower()) or _snapshot_rates(model, provider)
         self._cache[key] = found
-        if provider is None:
-            self._by_model[model] = found
         return found
 
     def cost(self, usage: Usage) -> float | None:
