@@ -77,10 +77,49 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.02)
 
 
-async def load(url: str, key: str, seconds: float, clients: int) -> list[float]:
+class Usage:
+    """CPU seconds of each process and Redis commands served, between two snapshots."""
+
+    def __init__(self, pids: dict[str, int], redis_url: str) -> None:
+        import redis
+
+        self.pids = pids
+        self.redis = redis.Redis.from_url(redis_url)
+        self.cpu: dict[str, float] = {}
+        self.commands: dict[str, int] = {}
+
+    def snapshot(self) -> tuple[dict[str, float], dict[str, int]]:
+        cpu = {name: _cpu_seconds(pid) for name, pid in self.pids.items()}
+        stats = self.redis.info("commandstats")
+        commands = {name.removeprefix("cmdstat_"): int(v["calls"]) for name, v in stats.items()}
+        return cpu, commands
+
+    def start(self) -> None:
+        self.cpu, self.commands = self.snapshot()
+
+    def stop(self) -> None:
+        cpu, commands = self.snapshot()
+        self.cpu = {name: cpu[name] - self.cpu[name] for name in cpu}
+        self.commands = {
+            name: calls - self.commands.get(name, 0)
+            for name, calls in commands.items()
+            if calls > self.commands.get(name, 0)
+        }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load(url: str, key: str, seconds: float, clients: int, usage: Usage) -> list[float]:
     latencies: list[float] = []
     failures = 0
-    stop_at = time.monotonic() + seconds
+    stop_at = 0.0
 
     async def client(http: httpx2.AsyncClient) -> None:
         nonlocal failures
@@ -105,7 +144,10 @@ async def load(url: str, key: str, seconds: float, clients: int) -> list[float]:
                 json={"workflow": "three", "input": {"text": "warm"}, "waitSeconds": 10},
                 headers=bearer(key),
             )
+        usage.start()
+        stop_at = time.monotonic() + seconds
         await asyncio.gather(*(client(http) for _ in range(clients)))
+        usage.stop()
     if failures:
         print(f"failures: {failures}")
     return latencies
@@ -122,6 +164,7 @@ def main() -> None:
         "--poll-ms", type=int, default=20, help="worker_poll_ms: the longest idle queue poll"
     )
     options = parser.parse_args()
+    load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="asl-bench-"))
     redis_server, redis_url = start_redis(folder)
     env = service_env(
@@ -152,7 +195,11 @@ def main() -> None:
             asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
         except ImportError:
             pass
-        latencies = asyncio.run(load(url, keys["execute"], options.seconds, options.clients))
+        pids = {"server": server.popen.pid}
+        pids |= {f"worker{n}": p.popen.pid for n, p in enumerate(processes[1:])}
+        pids |= {"redis": redis_server.pid, "load": os.getpid()}
+        usage = Usage(pids, redis_url)
+        latencies = asyncio.run(load(url, keys["execute"], options.seconds, options.clients, usage))
         cuts = statistics.quantiles(latencies, n=100)
         print(
             f"one instance + {options.workers} workers, {options.clients} clients, "
@@ -164,6 +211,19 @@ def main() -> None:
             f"latency ms: p50 {cuts[49] * 1000:.1f}  p95 {cuts[94] * 1000:.1f}  "
             f"p99 {cuts[98] * 1000:.1f}"
         )
+        runs = max(1, len(latencies))
+        print(
+            "CPU ms per execution: "
+            + "  ".join(f"{name} {1000 * cpu / runs:.2f}" for name, cpu in usage.cpu.items())
+            + f"  (all {1000 * sum(usage.cpu.values()) / runs:.2f})"
+        )
+        commands = sorted(usage.commands.items(), key=lambda item: -item[1])
+        print(
+            f"Redis commands per execution: {sum(usage.commands.values()) / runs:.1f} ("
+            + ", ".join(f"{name} {calls / runs:.1f}" for name, calls in commands[:8])
+            + ")"
+        )
+        print(f"load average (1 min) before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
     finally:
         for process in processes:
             process.stop()
