@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any, Protocol
 
 from asl.service.runner import Runner
@@ -121,6 +122,9 @@ class BrokerDispatcher:
         self._listener: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        from asl.service.broker import prepare
+
+        await asyncio.to_thread(prepare, self.broker)
         pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         await pubsub.subscribe(channel(self.queue))
         self._listener = asyncio.create_task(self._listen(pubsub))
@@ -144,16 +148,28 @@ class BrokerDispatcher:
                     logger.debug("resubscribe failed: %s", again)
 
     async def submit(self, execution_id: str, decision: Any = None) -> None:
+        """Dramatiq's enqueue of the run, written by this loop's client (never blocking it),
+        with the token that wakes an idle worker in the same round trip."""
         from dramatiq import Message
 
+        from asl.service.broker import enqueued, queue_enqueue
+
+        redis_id = str(uuid.uuid4())  # what Dramatiq's Redis broker gives each enqueue
         message: Message[Any] = Message(
             queue_name=self.queue,
             actor_name=RUN_ACTOR,
             args=(execution_id, decision),
             kwargs={},
-            options={},
+            options={"redis_message_id": redis_id},
         )
-        self.broker.enqueue(message)
+        data = message.encode()
+        for _ in range(2):
+            pipe = self.redis.pipeline(transaction=False)
+            queue_enqueue(pipe, self.broker, self.queue, redis_id, data)
+            if enqueued(await pipe.execute(raise_on_error=False)):
+                return
+            await self.redis.script_load(self.broker.scripts["dispatch"].script)
+        raise RuntimeError("Redis does not keep Dramatiq's dispatch script")
 
     async def announce(self, execution_id: str) -> None:
         await self.redis.publish(channel(self.queue), execution_id)
