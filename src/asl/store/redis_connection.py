@@ -108,16 +108,25 @@ class RedisConnection:
         read. A script Redis does not know yet (a new or flushed server) goes through
         redis-py's script call, which loads it. A connection the server closed
         (restart, idle timeout) is replaced, and the command sent once more on a
-        new connection.
+        new connection. The hot reads and single writes (an execution's record, a
+        memory entry) take the same path through :meth:`_command`.
         """
-        client = self._client
         script = self._scripts[name]
-        command = packed(["EVALSHA", script.sha, len(keys), *keys, *args])
+        try:
+            return await self._exchange(packed(["EVALSHA", script.sha, len(keys), *keys, *args]))
+        except NoScriptError:
+            return await script(keys=keys, args=args)
+
+    async def _command(self, *parts: Any) -> Any:
+        """A plain command (a read or a single write) on the same lean path as scripts:
+        the answer as Redis gives it (an ``HGETALL`` is a flat list, or a map on RESP3)."""
+        return await self._exchange(packed(list(parts)))
+
+    async def _exchange(self, command: bytes) -> Any:
+        client = self._client
         idle = self._idle
         try:
             return await self._send(command, idle.pop() if idle else _new_connection(client))
-        except NoScriptError:
-            return await script(keys=keys, args=args)
         except (RedisConnectionError, RedisTimeoutError, OSError):
             idle.clear()  # closed together with the one that failed, most likely
             return await self._send(command, _new_connection(client))
