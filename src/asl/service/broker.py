@@ -84,14 +84,14 @@ def prepare(broker: Any) -> None:
     broker._max_unpack_size()
 
 
-def queue_enqueue(pipe: Any, broker: Any, queue_name: str, redis_id: str, data: bytes) -> None:
-    """Queue (on a redis-py pipeline, sync or async) Dramatiq's enqueue and the wake token."""
+def enqueue_commands(broker: Any, queue_name: str, redis_id: str, data: bytes) -> list[list[Any]]:
+    """Dramatiq's enqueue of ``data`` and the wake token, to send in one write."""
     args = dispatch_args(broker, "enqueue", queue_name, redis_id, data)
-    pipe.evalsha(broker.scripts["dispatch"].sha, 1, broker.namespace, *args)
+    commands = [["EVALSHA", broker.scripts["dispatch"].sha, 1, broker.namespace, *args]]
     if not queue_name.endswith(".DQ"):  # a delay queue's consumer sleeps (see WakingConsumer)
         wake = wake_key(broker.namespace, queue_name)
-        pipe.lpush(wake, 1)
-        pipe.ltrim(wake, 0, WAKE_TOKENS - 1)
+        commands += [["LPUSH", wake, 1], ["LTRIM", wake, 0, WAKE_TOKENS - 1]]
+    return commands
 
 
 def enqueued(results: list[Any]) -> bool:
@@ -113,7 +113,8 @@ class WakingRedisBroker(RedisBroker):
     def do_enqueue(self, queue_name: str, redis_id: str, data: bytes) -> None:
         """What ``RedisBroker.enqueue`` calls: Dramatiq's enqueue, plus the wake token."""
         pipe = self.client.pipeline(transaction=False)
-        queue_enqueue(pipe, self, queue_name, redis_id, data)
+        for command in enqueue_commands(self, queue_name, redis_id, data):
+            pipe.execute_command(*command)
         if not enqueued(pipe.execute(raise_on_error=False)):
             args = dispatch_args(self, "enqueue", queue_name, redis_id, data)
             self.scripts["dispatch"](args=args, keys=[self.namespace])  # loads it, runs it

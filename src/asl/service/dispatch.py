@@ -113,12 +113,14 @@ class BrokerDispatcher:
         import redis.asyncio as aioredis
 
         from asl.service.broker import make_broker
+        from asl.store.redis_connection import RedisConnection
 
         self.waiters = Waiters()
         self.queue = queue
         self.broker = make_broker(broker_url)
         self.broker.declare_queue(queue)
         self.redis = aioredis.Redis.from_url(broker_url)
+        self.wire = RedisConnection(self.redis)  # enqueues and announcements, lean path
         self._listener: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -152,7 +154,7 @@ class BrokerDispatcher:
         with the token that wakes an idle worker in the same round trip."""
         from dramatiq import Message
 
-        from asl.service.broker import enqueued, queue_enqueue
+        from asl.service.broker import enqueue_commands, enqueued
 
         redis_id = str(uuid.uuid4())  # what Dramatiq's Redis broker gives each enqueue
         message: Message[Any] = Message(
@@ -162,17 +164,15 @@ class BrokerDispatcher:
             kwargs={},
             options={"redis_message_id": redis_id},
         )
-        data = message.encode()
+        commands = enqueue_commands(self.broker, self.queue, redis_id, message.encode())
         for _ in range(2):
-            pipe = self.redis.pipeline(transaction=False)
-            queue_enqueue(pipe, self.broker, self.queue, redis_id, data)
-            if enqueued(await pipe.execute(raise_on_error=False)):
+            if enqueued(await self.wire.commands(*commands)):
                 return
             await self.redis.script_load(self.broker.scripts["dispatch"].script)
         raise RuntimeError("Redis does not keep Dramatiq's dispatch script")
 
     async def announce(self, execution_id: str) -> None:
-        await self.redis.publish(channel(self.queue), execution_id)
+        await self.wire.commands(["PUBLISH", channel(self.queue), execution_id])
 
     async def ready(self) -> str | None:
         try:
@@ -188,5 +188,5 @@ class BrokerDispatcher:
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
-        await self.redis.aclose()
+        await self.wire.close()  # closes self.redis too
         self.broker.close()

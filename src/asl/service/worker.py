@@ -50,14 +50,15 @@ class WorkerState:
                 import redis.asyncio as aioredis
 
                 from asl.store import open_store
+                from asl.store.redis_connection import RedisConnection
 
                 store = await open_store(self.settings.store)
-                announcer = aioredis.Redis.from_url(self.settings.broker)
+                announcer = RedisConnection(aioredis.Redis.from_url(self.settings.broker))
                 topic = channel(self.settings.queue)
 
                 async def announce(execution_id: str) -> None:
                     try:
-                        await announcer.publish(topic, execution_id)
+                        await announcer.commands(["PUBLISH", topic, execution_id])
                     except Exception as error:  # waiters fall back to their poll
                         logger.warning("could not announce a run: %s", error)
 
