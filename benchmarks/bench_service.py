@@ -228,6 +228,7 @@ def main() -> None:
         help="the load generator's HTTP client (raw: a minimal one that leaves the CPU to "
         "the service)",
     )
+    parser.add_argument("--keep", action="store_true", help="keep the processes' logs")
     options = parser.parse_args()
     load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="asl-bench-"))
@@ -297,7 +298,10 @@ def main() -> None:
             process.stop()
         redis_server.terminate()
         redis_server.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
+        if options.keep:
+            print(f"logs kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

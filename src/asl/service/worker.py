@@ -26,6 +26,7 @@ from asl.agents.registry import AgentRegistry
 from asl.service.broker import make_broker
 from asl.service.config import Settings
 from asl.service.dispatch import RUN_ACTOR, channel
+from asl.service.heap import freeze_startup_objects
 from asl.service.recovery import recover_forever
 from asl.service.runner import Runner
 
@@ -118,6 +119,8 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
     loop_thread = get_event_loop_thread()
     assert loop_thread is not None
     recovery = asyncio.run_coroutine_threadsafe(state.recover(), loop_thread.loop)
+    asyncio.run_coroutine_threadsafe(state.runner(), loop_thread.loop).result()
+    freeze_startup_objects()
     logger.info(
         "worker ready",
         extra={"queue": settings.queue, "pid": os.getpid(), "threads": settings.worker_concurrency},
