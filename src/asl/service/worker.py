@@ -119,7 +119,6 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
     loop_thread = get_event_loop_thread()
     assert loop_thread is not None
     recovery = asyncio.run_coroutine_threadsafe(state.recover(), loop_thread.loop)
-    asyncio.run_coroutine_threadsafe(state.runner(), loop_thread.loop).result()
     freeze_startup_objects()
     logger.info(
         "worker ready",
