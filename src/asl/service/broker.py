@@ -19,12 +19,15 @@ sleeps with exponential backoff up to ``worker_poll_ms`` before it looks again, 
 a message that arrives meanwhile waits for the end of the sleep (about 10 ms on
 average with the default 20 ms). Here every enqueue also pushes a token on a
 small "wake" list per queue, in the same round trip, and an idle consumer waits
-for a token with a blocking pop (``BLPOP``) for as long as it would have slept:
-a new message is fetched at once, and everything else is Dramatiq's own (its
-message format, its queues, fetch, acknowledgement and maintenance). A token
-nobody waits for stays on the list (at most :data:`WAKE_TOKENS` of them) and
-costs the next idle consumer one empty fetch; a token never pushed (a message
-requeued by Dramatiq itself) costs at most the sleep it replaced.
+for a token with a blocking pop (``BLPOP``), then fetches: a new message is
+fetched at once, and an idle consumer looks at the queue only when a token says
+something came (or every :data:`WAKE_WAIT_SECONDS`), instead of every 20 ms.
+Everything else is Dramatiq's own (its message format, its queues, fetch,
+acknowledgement and maintenance). A token nobody waits for stays on the list (at
+most :data:`WAKE_TOKENS` of them) and costs the next idle consumer one empty
+fetch; a message that came without a token (Dramatiq requeued it) waits at most
+:data:`WAKE_WAIT_SECONDS`. Delay queues keep Dramatiq's polling (see
+:class:`WakingConsumer`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ MAINTENANCE_CHANCE = 10_000  # one broker call in a hundred
 WAKE_TOKENS = 16
 """The most tokens a wake list keeps: after a burst nobody waited for, idle consumers
 make at most this many empty fetches."""
+WAKE_WAIT_SECONDS = 0.5
+"""How long an idle consumer waits for a token before it looks at the queue anyway:
+only a message that came without one (Dramatiq requeued it) waits that long."""
 
 
 def make_broker(url: str) -> Any:
@@ -146,15 +152,15 @@ class WakingConsumer(_RedisConsumer):
                     self.queued_message_ids.add(message.message_id)
                     return MessageProxy(message)
                 room = self.prefetch - self.outstanding_message_count
-                if room > 0:
-                    self.message_cache = self.broker.do_fetch(self.queue_name, room)
-                    if self.message_cache:
-                        continue
-                self.misses, backoff_ms = compute_backoff(self.misses, max_backoff=self.timeout)
-                if room > 0:
-                    self.broker.client.blpop([self.wake], timeout=backoff_ms / 1000)
-                else:  # full: leave the token to a consumer with room
+                if room <= 0:  # full: leave the tokens to a consumer with room
+                    self.misses, backoff_ms = compute_backoff(self.misses, max_backoff=self.timeout)
                     time.sleep(backoff_ms / 1000)
-                return None
+                    return None
+                # Look at the queue when a token says something came (or the wait ran
+                # out), not after every message: that look would mostly find it empty.
+                self.broker.client.blpop([self.wake], timeout=WAKE_WAIT_SECONDS)
+                self.message_cache = self.broker.do_fetch(self.queue_name, room)
+                if not self.message_cache:
+                    return None
         except RedisConnectionError as error:
             raise ConnectionClosed(error) from None  # type: ignore[no-untyped-call]
