@@ -24,9 +24,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypedDict
 
+from _scale import scaled
+
 from asl import WorkflowEngine
 
-LONG, SHORT, RUNS = 200, 10, 7
+LONG, SHORT, RUNS = scaled(200, 20), 10, scaled(7)
 
 
 def chain(n: int) -> dict[str, Any]:

@@ -33,12 +33,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypedDict
 
+from _scale import SCALE, scaled
+
 from asl import AgentRegistry, WorkflowEngine
 
 # Best-of-N: this 2-core VM shares its cores, so the least-disturbed run is the figure.
 # ASL runs take milliseconds, so they can afford many more tries than LangGraph's.
-ASL_REPEATS = 120
-LANGGRAPH_REPEATS = 15
+ASL_REPEATS = scaled(120)
+LANGGRAPH_REPEATS = scaled(15)
 TARGETS_US = {"chain": 3.0, "loop": 8.0, "map": 3.0, "task (async)": 3.0, "task (sync)": 3.0}
 
 
@@ -51,7 +53,8 @@ def best_seconds(run: Callable[[], Any], repeats: int) -> float:
     run()
     best = float("inf")
     for _ in range(repeats):
-        gc.collect()
+        if SCALE >= 1:  # a full collection takes ~0.1 s with LangGraph loaded: not in quick runs
+            gc.collect()
         gc.disable()
         try:
             started = time.perf_counter()
@@ -272,15 +275,15 @@ class Shape:
 
 
 SHAPES = [
-    Shape("chain", "transition", asl_chain, lg_chain, 1000, 10),
-    Shape("loop", "iteration", asl_loop, lg_loop, 1000, 10),
-    Shape("map", "item", asl_map, lg_map, 1000, 10),
+    Shape("chain", "transition", asl_chain, lg_chain, scaled(1000, 20), 10),
+    Shape("loop", "iteration", asl_loop, lg_loop, scaled(1000, 20), 10),
+    Shape("map", "item", asl_map, lg_map, scaled(1000, 20), 10),
     Shape(
         "task (async)",
         "task",
         lambda n: _asl_tasks(n, echo_async),
         lambda n: _lg_tasks(n, echo_async, is_async=True),
-        100,
+        scaled(100, 2),
         1,
     ),
     Shape(
@@ -288,7 +291,7 @@ SHAPES = [
         "task",
         lambda n: _asl_tasks(n, echo_sync),
         lambda n: _lg_tasks(n, echo_sync, is_async=False),
-        100,
+        scaled(100, 2),
         1,
     ),
 ]
@@ -308,8 +311,8 @@ def main() -> None:
             f"{lg_us / asl_us:>8.1f}x{target:>11.1f}  {'yes' if asl_us <= target else 'NO'}",
             flush=True,
         )
-    jsonpath_us = marginal_us(asl_loop, 1000, 10)
-    jsonata_us = marginal_us(asl_jsonata_loop, 1000, 10)
+    jsonpath_us = marginal_us(asl_loop, scaled(1000, 20), 10)
+    jsonata_us = marginal_us(asl_jsonata_loop, scaled(1000, 20), 10)
     ratio = jsonata_us / jsonpath_us
     print(
         f"\nloop per iteration: JSONPath {jsonpath_us:.2f} µs, JSONata {jsonata_us:.2f} µs, "

@@ -33,7 +33,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-REPEATS = 60
+from _scale import scaled
+
+REPEATS = scaled(60)
 TARGET_US = 5.0
 
 
@@ -101,8 +103,8 @@ def runner(document: dict[str, Any], mode: str) -> Callable[[], Any]:
 
 
 SHAPES: dict[str, tuple[Callable[[int], dict[str, Any]], int, int]] = {
-    "chain": (chain, 1000, 100),
-    "task": (tasks, 200, 20),
+    "chain": (chain, scaled(1000, 20), scaled(100, 10)),
+    "task": (tasks, scaled(200, 4), scaled(20, 2)),
 }
 
 

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from _scale import scaled
+
 UNDEFINED: Final = object()
 
 # The two documents the JSONata documentation runs its examples against.
@@ -404,6 +406,7 @@ def score_errors(candidate: Candidate) -> tuple[int, list[str]]:
 
 def best_us(run: Callable[[], Any], number: int, repeats: int = 7) -> float:
     """Fastest of ``repeats`` batches, in microseconds per call, GC paused like timeit."""
+    number, repeats = scaled(number), scaled(repeats)
     run()
     best = float("inf")
     for _ in range(repeats):

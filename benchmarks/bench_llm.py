@@ -24,6 +24,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from _scale import scaled
+
 from asl import AgentRegistry, WorkflowEngine
 from asl.agents.llm import (
     LLMAgent,
@@ -35,7 +37,7 @@ from asl.agents.llm import (
 )
 from asl.agents.llm.openai_provider import OpenAIProvider
 
-CALLS = 300
+CALLS = scaled(300)
 SCHEMA = OutputSchema(
     {
         "type": "object",
@@ -153,7 +155,7 @@ def engine_for(provider: Any) -> WorkflowEngine:
 async def per_call(engine: WorkflowEngine, streamed: bool) -> float:
     """Median over 5 rounds of the seconds per run, minus the server's handler time."""
     rounds = []
-    for _ in range(5):
+    for _ in range(scaled(5)):
         SERVER_SECONDS.clear()
         started = time.perf_counter()
         for _ in range(CALLS):

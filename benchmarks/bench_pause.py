@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _scale import scaled
+
 from asl import WorkflowEngine
 
 DOCUMENT: dict[str, Any] = {
@@ -52,7 +54,7 @@ async def main() -> None:
         await engine.aresume("warm", {"approval": "approve"})
         before = stored_bytes(Path(folder) / "asl.db")
         resumes = []
-        for index in range(50):
+        for index in range(scaled(50)):
             paused = await engine.arun(data, execution_id=f"e{index}")
             assert paused.status == "PAUSED"
             if index == 0:

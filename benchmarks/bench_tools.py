@@ -18,13 +18,15 @@ import statistics
 import time
 from typing import Any
 
+from _scale import scaled
+
 from asl.tools.builtins import execute_python
 from asl.tools.limits import LocalRateLimits, admit
 from asl.tools.policy import compile_tools
 from asl.tools.registry import ToolRegistry
 from asl.tools.toolbox import ToolBox
 
-CALLS = 50_000
+CALLS = scaled(50_000)
 GOVERNED = {
     "Allowed": ["web_*", "add"],
     "Denied": ["*_shell"],
@@ -93,7 +95,7 @@ async def measure() -> dict[str, float]:
     return results
 
 
-def sandbox_startup(runs: int = 7) -> dict[str, float]:
+def sandbox_startup(runs: int = scaled(7)) -> dict[str, float]:
     policy = compile_tools("Bench", {"Sandboxed": True})
 
     async def one() -> float:

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from asl.definition import load_dict, validate
+from asl.language.errors import ValidationError
 from tests.budget.scripted import Scripted, calls_workflow, engine
 
 
@@ -78,7 +80,8 @@ def test_an_unset_environment_variable_fails_the_run_with_its_name(
     result = engine(calls_workflow({"MaxCost.$": "env.NO_SUCH_LIMIT"}), agent).run({})
     assert (result.error, result.cause) == (
         "States.Runtime",
-        "Budget.MaxCost.$ names the environment variable NO_SUCH_LIMIT, which is not set",
+        "'MaxCost.$' of the workflow's Budget names the environment variable NO_SUCH_LIMIT, "
+        "which is not set: set it, or give 'MaxCost' a value",
     )
     assert agent.calls == []
 
@@ -88,33 +91,49 @@ def test_an_unset_environment_variable_fails_the_run_with_its_name(
     [
         (
             {"MaxCost": "five dollars"},
-            "Budget.MaxCost is 'five dollars': give an amount such as \"$5.00\" or 5 (USD)",
+            "'MaxCost' of the workflow's Budget must be an amount such as \"$5.00\" or 5, got "
+            'the string "five dollars"',
         ),
         (
             {"MaxCost": 5, "Currency": "EUR"},
-            "Budget.Currency is 'EUR': prices are known in USD only; use USD",
+            "'Currency' of the workflow's Budget is EUR, but prices are known in USD: add "
+            '"ExchangeRate" with how many EUR one USD buys (e.g. "ExchangeRate": 0.92), or use '
+            '"Currency": "USD"',
         ),
         (
             {"MaxCost": 5, "OnExceed": "Panic"},
-            "Budget.OnExceed is 'Panic': use one of Fail, PauseAndNotify, UseFallback, Continue, "
-            "Throttle",
+            "'OnExceed' of the workflow's Budget must be one of Fail, PauseAndNotify, "
+            'UseFallback, Continue, Throttle, got the string "Panic"',
         ),
         (
             {"MaxCost": 5, "Fallback": {"When": "BudgetAtSomePercent", "UseModel": "small"}},
-            "Budget.Fallback.When is 'BudgetAtSomePercent': use BudgetAt<N>Percent, "
-            "TokensAt<N>Percent (N from 1 to 100) or Always",
+            "'When' of the Fallback of the workflow's Budget must be BudgetAt<N>Percent, "
+            'TokensAt<N>Percent (N from 1 to 100) or Always, got the string "BudgetAtSomePercent"',
         ),
         (
             {"MaxCost": 5, "Alerts": [{"At": "lots"}]},
-            "Budget.Alerts[0].At is 'lots': give a share such as \"80%\"",
+            "'At' of alert 0 of the workflow's Budget must be a share of the budget such as "
+            '"80%" (above 0, up to 100), got the string "lots"',
         ),
-        ({"Pool": "team"}, "Budget.Pool needs MaxFromPool: how much one run may take"),
+        (
+            {"Pool": "team"},
+            "'Pool' of the workflow's Budget needs 'MaxFromPool': add how much one run may take "
+            'from the pool, e.g. "MaxFromPool": "$50.00"',
+        ),
     ],
 )
-def test_a_bad_budget_fails_the_run_with_the_fix(budget: dict[str, Any], cause: str) -> None:
+def test_a_bad_budget_is_refused_before_the_run_with_the_fix(
+    budget: dict[str, Any], cause: str
+) -> None:
+    """``asl validate`` reports it, and the engine refuses the document with the same words."""
+    document = load_dict(calls_workflow(budget))
+    assert [(d.severity, d.pointer[:8], d.message) for d in validate(document)] == [
+        ("error", "/Budget/", cause)
+    ]
     agent = Scripted()
-    result = engine(calls_workflow(budget), agent).run({})
-    assert (result.status, result.error, result.cause) == ("FAILED", "States.Runtime", cause)
+    with pytest.raises(ValidationError) as refused:
+        engine(calls_workflow(budget), agent).run({})
+    assert [error.message for error in refused.value.errors] == [cause]
     assert agent.calls == []
 
 
@@ -203,9 +222,12 @@ def test_state_max_tokens() -> None:
 def test_a_bad_state_priority_fails_with_the_choices() -> None:
     document = calls_workflow(None, count=1)
     document["States"]["Call1"]["Budget"]["Priority"] = "urgent"
-    result = engine(document, Scripted()).run({})
-    assert (result.error, result.cause) == (
-        "States.Runtime",
-        "State 'Call1' Budget.Priority is 'urgent': use one of critical, high, normal, low, "
-        "background",
-    )
+    with pytest.raises(ValidationError) as refused:
+        engine(document, Scripted()).run({})
+    assert [(e.pointer, e.message) for e in refused.value.errors] == [
+        (
+            "/States/Call1/Budget/Priority",
+            "'Priority' of the Budget of state 'Call1' must be one of critical, high, normal, low, "
+            'background, got the string "urgent"',
+        )
+    ]

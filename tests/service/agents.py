@@ -29,8 +29,26 @@ def hand_out(parameters: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def probe(parameters: dict[str, Any]) -> dict[str, Any]:
+    """A Map item: notes in a file which process ran it and when, so a test sees where and
+    how many at once; fails for the item named ``bad``."""
+    import json
+    import os
+
+    item = parameters["item"]
+    with open(parameters["log"], "a", encoding="utf-8") as log:
+        log.write(json.dumps({"item": item, "pid": os.getpid(), "start": time.time()}) + "\n")
+    if item == parameters.get("bad"):
+        raise AgentError("Item.Bad", f"item {item} is bad")
+    time.sleep(float(parameters.get("seconds", 0.5)))
+    with open(parameters["log"], "a", encoding="utf-8") as log:
+        log.write(json.dumps({"item": item, "pid": os.getpid(), "end": time.time()}) + "\n")
+    return {"item": item, "double": item * 2}
+
+
 def register(registry: AgentRegistry) -> None:
     registry.register("Upper", upper)
     registry.register("Slow", slow)
     registry.register("Flaky", flaky)
     registry.register("HandOut.waitForTaskToken", hand_out)
+    registry.register("Probe", probe)

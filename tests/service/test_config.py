@@ -107,7 +107,7 @@ def test_serve_check_prints_the_settings_and_exits_0(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert (shown["port"], shown["store"]) == (8123, f"sqlite:///{tmp_path}/a.db")
-    assert shown["agentNames"] == ["Flaky", "HandOut.waitForTaskToken", "Slow", "Upper"]
+    assert shown["agentNames"] == ["Flaky", "HandOut.waitForTaskToken", "Probe", "Slow", "Upper"]
 
 
 def test_serve_check_exits_2_listing_the_problems() -> None:
@@ -209,3 +209,14 @@ def test_keys_commands_create_list_and_revoke(tmp_path: Path) -> None:
     assert json.loads(runner.invoke(main, ["keys", "list", "--store", store]).stdout) == []
     again = runner.invoke(main, ["keys", "revoke", created["id"], "--store", store])
     assert (again.exit_code, again.stderr) == (2, f"Error: no key '{created['id']}'\n")
+
+
+def test_timer_and_fan_out_settings() -> None:
+    settings = load_settings(
+        None, environ={"ASL_TIMER_THRESHOLD_SECONDS": "0.5", "ASL_FAN_OUT": "false"}
+    )
+    assert (settings.timer_threshold_seconds, settings.fan_out) == (0.5, False)
+    assert (Settings().timer_threshold_seconds, Settings().fan_out) == (1.0, True)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(None, environ={"ASL_TIMER_THRESHOLD_SECONDS": "-1"})
+    assert raised.value.problems == ["ASL_TIMER_THRESHOLD_SECONDS: must be 0 or more"]

@@ -47,25 +47,58 @@ def test_a_sqlite_file_from_a_newer_engine_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
     SQLiteStore(path)._db.close()
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE asl_schema SET version = 2")
+        db.execute("UPDATE asl_schema SET version = 3")
     with pytest.raises(SchemaVersionError) as caught:
         SQLiteStore(path)
     assert caught.value.cause == (
-        f"{path} has store schema version 2, but this engine supports up to version 1: "
+        f"{path} has store schema version 3, but this engine supports up to version 2: "
         "upgrade agent-state-language, or use another store"
     )
 
 
 async def test_a_redis_store_from_a_newer_engine_is_refused(redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url)
-    client.set("newer:schema", 2)
+    client.set("newer:schema", 3)
     client.close()
     with pytest.raises(SchemaVersionError) as caught:
         await RedisStore.connect(redis_url, prefix="newer")
     assert caught.value.cause == (
-        f"Redis store {redis_url} (prefix 'newer') has store schema version 2, but this engine "
-        "supports up to version 1: upgrade agent-state-language, or use another store"
+        f"Redis store {redis_url} (prefix 'newer') has store schema version 3, but this engine "
+        "supports up to version 2: upgrade agent-state-language, or use another store"
     )
+
+
+async def test_a_sqlite_file_of_version_1_is_raised_to_2_and_reads_unchanged(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db"
+    first = SQLiteStore(path)
+    await first.create_execution("exec-1", "h", {"in": 1}, "A")
+    await first.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE asl_schema SET version = 1")
+    store = SQLiteStore(path)
+    try:
+        assert (await store.load_execution("exec-1")).input == {"in": 1}
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT version FROM asl_schema").fetchall() == [(2,)]
+
+
+async def test_a_redis_store_of_version_1_is_raised_to_2_and_keeps_its_data(
+    redis_url: str,
+) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.set("older:schema", 1)
+    store = await RedisStore.connect(redis_url, prefix="older")
+    try:
+        await store.create_execution("exec-1", "h", {"in": 1}, "A")
+        assert client.get("older:schema") == "2"
+        assert (await store.load_execution("exec-1")).input == {"in": 1}
+    finally:
+        await store.close()
+        client.close()
 
 
 def test_a_file_that_is_not_a_sqlite_database_is_a_clear_error(tmp_path: Path) -> None:

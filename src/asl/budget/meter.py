@@ -36,9 +36,10 @@ from asl.budget.limits import (
 )
 from asl.budget.pools import Counters, counters_for, pool_key
 from asl.budget.pricing import PriceTable
+from asl.budget.priority import CRITICAL, RESERVE_BOUND, beyond_share, ladder_model
 from asl.budget.report import cost_report, money, usd
 from asl.language.errors import BUDGET_EXCEEDED, RUNTIME, ASLError
-from asl.language.tokens import count_tokens
+from asl.language.tokens import count_text, count_tokens, token_bound, token_text
 from asl.runtime.dataflow import located
 from asl.runtime.pause import Paused
 
@@ -71,7 +72,7 @@ class BudgetPlan:
             return found
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared and hashed by identity (Meter._loose)
 class Admission:
     """A call that may go ahead: the model and agent it uses and what it reserved."""
 
@@ -86,6 +87,9 @@ class Admission:
     tags: tuple[str, ...] = ()
     attribution: dict[str, str] | None = None
     shared: list[tuple[str, float]] | None = None  # store counters reserved
+    # While the reservation counts the input's bytes, not its tokens: what an exact
+    # count needs (the input's text, the model priced, the worst-case output).
+    pending: tuple[str, str | None, int] | None = None
 
 
 class Meter:
@@ -105,8 +109,11 @@ class Meter:
         self._store = store
         self.notifier = notifier
         self.ledger = Ledger()
-        self._limits: Limits | None = None
         self._cap: float | None = None
+        # Below these spent totals (cost, tokens) no fallback stage has fired, and no
+        # alert is due (see the limits setter and _next_alert).
+        self._stages_below: tuple[float, float] = (INF, INF)
+        self._alert_below: tuple[float, float] = (INF, INF)
         self.reserved_tokens = 0
         self.reserved_cost = 0.0
         self.state_reserved: dict[str, list[float]] = {}
@@ -122,6 +129,9 @@ class Meter:
         self.forced_model: str | None = None
         self._counters: Counters | None = None
         self._notices: list[tuple[tuple[str, ...], str, dict[str, Any], str]] = []
+        # Calls in flight whose reservation is still a byte bound (see admit).
+        self._loose: set[Admission] = set()
+        self.limits = None
 
     # -- the run --------------------------------------------------------------------------
 
@@ -178,7 +188,11 @@ class Meter:
             self.ledger.record(
                 state, usage, cost, admission.category, admission.tags, admission.attribution
             )
-            self._check_alerts()
+            below_cost, below_tokens = self._alert_below
+            ledger = self.ledger
+            if ledger.cost >= below_cost or ledger.tokens >= below_tokens:
+                self._check_alerts()
+                self._next_alert()
         else:
             self.ledger.record(state, usage, cost)
         return cost or 0.0
@@ -197,56 +211,101 @@ class Meter:
             if isinstance(decision, dict) and decision.get("approval") in DECISION_OPTIONS:
                 execution.decisions.pop(name)
                 self._decided(name, decision, entered)
-        model = self.forced_model or task.model_hint
+        priority = state_budget.priority if state_budget is not None else "normal"
+        critical = priority == CRITICAL  # keeps its model: no fallback, forced or staged
+        model = task.model_hint if critical else self.forced_model or task.model_hint
         agent = None
         reduce = False
-        if self.workflow is not None and self.workflow.stages:
+        ledger = self.ledger
+        below_cost, below_tokens = self._stages_below
+        workflow = self.workflow
+        if (
+            workflow is not None
+            and workflow.stages
+            # low and background move down the ladder before any stage fires
+            and (
+                priority in RESERVE_BOUND
+                or ledger.cost >= below_cost
+                or ledger.tokens >= below_tokens
+            )
+        ):
             fired = self._fired_stages(name)
-            if fired:
-                staged = next((st.model for st in reversed(fired) if st.model), None)
-                model = self.forced_model or staged or task.model_hint
-                agent = next((st.agent for st in reversed(fired) if st.agent), None)
-                reduce = any(st.action == "ReduceQuality" for st in fired)
+            if fired or priority in RESERVE_BOUND:
+                staged = ladder_model(workflow.stages, fired, priority)
+                if not critical:
+                    model = self.forced_model or staged or task.model_hint
+                    agent = next((st.agent for st in reversed(fired) if st.agent), None)
+                    reduce = any(st.action == "ReduceQuality" for st in fired)
                 waiting = [st for st in fired if st.action == "PauseAndNotify"]
                 if waiting and waiting[-1].index not in self.stages_acknowledged:
                     raise self._pause(task, data, scope, entered, "the fallback cascade pauses")
         # Without a model named, the model this agent reported last time is priced.
         calls = agent or task.agent_name
         priced = model or self.models_seen.get(calls)
-        input_tokens = count_tokens(parameters, priced)
         output_tokens = state_budget.max_output_tokens if state_budget else None
         worst_output = output_tokens or 0
+        # The input's UTF-8 bytes bound its tokens from above: when the bound fits every
+        # limit, so does the exact count, and tokenizing can wait until some call does
+        # not fit (_tighten). A store counter holds the estimate itself: exact at once.
+        text = token_text(parameters)
+        pending: tuple[str, str | None, int] | None = None
+        if self.shares:
+            input_tokens = count_text(text, priced)
+        else:
+            input_tokens = token_bound(text)
+            pending = (text, priced, worst_output)
         tokens = input_tokens + worst_output
         cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
-        if state_budget is not None:
-            self._check_state(name, state_budget, input_tokens, tokens, cost, entered)
-        problem = self._exceeds(tokens, cost)
-        if problem is not None:
+        verdict = self._verdict(name, state_budget, priority, input_tokens, tokens, cost)
+        if verdict is not None and pending is not None:
+            self._tighten()
+            pending = None
+            input_tokens = count_text(text, priced)
+            tokens = input_tokens + worst_output
+            cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
+            verdict = self._verdict(name, state_budget, priority, input_tokens, tokens, cost)
+        if verdict is not None:
+            of_state, problem = verdict
+            if of_state:
+                raise located(
+                    ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered
+                )
             model, cost = self._over_limit(
-                task, data, parameters, scope, entered, problem, model, worst_output
+                task, data, parameters, scope, entered, problem, model, worst_output, critical
             )
-        admission = Admission(name, model, agent, reduce, tokens, cost, calls)
+        category: str | None = None
+        tags: tuple[str, ...] = ()
+        attribution: dict[str, str] | None = None
         if state_budget is not None:
-            admission.category = state_budget.category
-            admission.tags = state_budget.tags
+            category, tags = state_budget.category, state_budget.tags
             if state_budget.attribution:
                 try:
-                    admission.attribution = {
+                    attribution = {
                         key: str(setting.resolve(data))
                         for key, setting in state_budget.attribution.items()
                     }
                 except ASLError as error:
                     raise located(error, name, entered) from None
-        self.reserved_tokens += tokens
-        self.reserved_cost += cost
-        held = self.state_reserved.get(name)
-        if held is None:
-            self.state_reserved[name] = [cost, tokens]
-        else:
-            held[0] += cost
-            held[1] += tokens
+        # Positional: a dataclass's keyword arguments cost more than all the rest of it.
+        admission = Admission(
+            name,
+            model,
+            agent,
+            reduce,
+            tokens,
+            cost,
+            calls,
+            category,
+            tags,
+            attribution,
+            None,
+            pending,
+        )
+        self._hold(name, tokens, cost)
+        if pending is not None:
+            self._loose.add(admission)
         if self.shares:
-            await self._reserve_shared(admission, task, entered)
+            await self._reserve_shared(admission, task, entered, critical)
         return admission
 
     async def after_call(self, admission: Admission, usage: Usage | None) -> None:
@@ -256,6 +315,8 @@ class Meter:
         held = self.state_reserved[admission.state]
         held[0] -= admission.cost
         held[1] -= admission.tokens
+        if admission.pending is not None:
+            self._loose.remove(admission)
         if admission.shared:
             counters = await self._shared()
             spent = 0.0
@@ -268,19 +329,69 @@ class Meter:
         if self.execution.durable is not None:
             await self.save()
 
+    def _hold(self, state: str, tokens: int, cost: float) -> None:
+        """Add to the reservations of the run and of the state (a negative amount releases)."""
+        self.reserved_tokens += tokens
+        self.reserved_cost += cost
+        held = self.state_reserved.get(state)
+        if held is None:
+            self.state_reserved[state] = [cost, tokens]
+        else:
+            held[0] += cost
+            held[1] += tokens
+
+    def _tighten(self) -> None:
+        """Count the inputs of the calls in flight exactly, shrinking their reservations."""
+        for admission in self._loose:
+            assert admission.pending is not None
+            text, priced, worst_output = admission.pending
+            input_tokens = count_text(text, priced)
+            tokens = input_tokens + worst_output
+            cost = self.prices.estimate(priced, input_tokens, worst_output) or 0.0
+            self._hold(admission.state, tokens - admission.tokens, cost - admission.cost)
+            admission.tokens, admission.cost, admission.pending = tokens, cost, None
+        self._loose.clear()
+
+    def _verdict(
+        self,
+        name: str,
+        budget: StateBudget | None,
+        priority: str,
+        input_tokens: int,
+        tokens: int,
+        cost: float,
+    ) -> tuple[bool, str] | None:
+        """None when the call fits; else whether the call is refused whatever OnExceed
+        says (a state limit, or the reserve a low-priority call may not touch), and why."""
+        if budget is not None and (
+            budget.max_tokens is not None
+            or budget.max_cost is not None
+            or budget.max_input_tokens is not None
+        ):
+            problem = self._state_problem(name, budget, input_tokens, tokens, cost)
+            if problem is not None:
+                return True, problem
+        if priority in RESERVE_BOUND:
+            problem = self._reserve_problem(priority, tokens, cost)
+            if problem is not None:
+                return True, problem
+        problem = self._exceeds(tokens, cost)
+        return None if problem is None else (False, problem)
+
     def _exceeds(self, tokens: int, cost: float) -> str | None:
-        limits = self.limits
+        limits = self._limits
         if limits is None:
             return None
-        spent_tokens = self.ledger.tokens + self.reserved_tokens
+        ledger = self.ledger
+        spent_tokens = ledger.input_tokens + ledger.output_tokens + self.reserved_tokens
         if limits.max_tokens is not None and spent_tokens + tokens > limits.max_tokens:
             return (
                 f"MaxTokens {limits.max_tokens}: {self.ledger.tokens} used, "
                 f"{self.reserved_tokens} reserved by calls in flight, "
                 f"this call needs up to {tokens}"
             )
-        cap = self._max_cost()
-        spent = self.ledger.cost + self.reserved_cost
+        cap = self._cap
+        spent = ledger.cost + self.reserved_cost
         if cap is not None and spent + cost > cap + 1e-12:
             return (
                 f"MaxCost {usd(cap)}: {usd(self.ledger.cost)} spent, "
@@ -295,11 +406,25 @@ class Meter:
 
     @limits.setter
     def limits(self, limits: Limits | None) -> None:
-        """Also keep the money limit in force: MaxCost, or the pool share if smaller."""
+        """Also keep the money limit in force: MaxCost, or the pool share if smaller,
+        and the spent cost and tokens from which a fallback stage may have fired."""
         self._limits = limits
         caps = [] if limits is None else [limits.max_cost, limits.from_pool]
         given = [cap for cap in caps if cap is not None]
         self._cap = min(given) if given else None
+        below_cost, below_tokens = INF, INF
+        for stage in self.workflow.stages if self.workflow is not None else ():
+            when = stage.when
+            if when.kind == "always":
+                below_cost = -INF
+            elif limits is None:
+                continue
+            elif when.kind == "cost" and self._cap is not None:  # as _fired compares
+                below_cost = min(below_cost, self._cap * when.percent / 100 - 1e-12)
+            elif when.kind == "tokens" and limits.max_tokens is not None:
+                below_tokens = min(below_tokens, limits.max_tokens * when.percent / 100)
+        self._stages_below = (below_cost, below_tokens)
+        self._next_alert()
 
     def _max_cost(self) -> float | None:
         return self._cap
@@ -314,6 +439,7 @@ class Meter:
         problem: str,
         model: str | None,
         output_tokens: int,
+        critical: bool = False,
     ) -> tuple[str | None, float]:
         """OnExceed: fail, pause, fall back to a cheaper model, or continue with a warning."""
         assert self.workflow is not None
@@ -328,7 +454,9 @@ class Meter:
                 self.execution.record("BudgetExceededWarning", name, None, {"reason": problem})
             estimate = self.prices.estimate(model, count_tokens(parameters, model), output_tokens)
             return model, estimate or 0.0
-        if action == "UseFallback":
+        if action == "UseFallback" and critical:
+            problem += "; a critical state is not moved to a cheaper fallback model"
+        elif action == "UseFallback":
             for stage in reversed(self.workflow.stages):
                 if stage.model and stage.model != model:
                     tokens = count_tokens(parameters, stage.model)
@@ -342,17 +470,21 @@ class Meter:
                     break
         if action == "PauseAndNotify":
             raise self._pause(task, data, scope, entered, problem)
+        if action == "Throttle":
+            problem += (
+                "; OnExceed Throttle waits only for per-period limits, and this limit does "
+                "not free up over time"
+            )
         raise located(ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered)
 
-    def _check_state(
+    def _state_problem(
         self,
         name: str,
         budget: StateBudget,
         input_tokens: int,
         tokens: int,
         cost: float,
-        entered: int,
-    ) -> None:
+    ) -> str | None:
         problem = None
         spent_cost, spent_tokens = self.ledger.state_totals(name)
         held = self.state_reserved.get(name) or _NOTHING_HELD
@@ -371,10 +503,23 @@ class Meter:
                 f"the state's MaxCost {usd(budget.max_cost)}: {usd(spent_cost)} spent, this "
                 f"call needs up to {usd(cost)}"
             )
-        if problem is not None:
-            raise located(
-                ASLError(BUDGET_EXCEEDED, f"The call would exceed {problem}"), name, entered
-            )
+        return problem
+
+    def _reserve_problem(self, priority: str, tokens: int, cost: float) -> str | None:
+        """A low/background call may not cut into the reserve kept for the others."""
+        limits = self.limits
+        if limits is None or self.workflow is None:
+            return None
+        return beyond_share(
+            priority,
+            self.workflow.reserve,
+            self.ledger.tokens + self.reserved_tokens,
+            limits.max_tokens,
+            self.ledger.cost + self.reserved_cost,
+            self._max_cost(),
+            tokens,
+            cost,
+        )
 
     def _fired_stages(self, state: str) -> list[Stage]:
         """The fallback stages whose triggers have fired, in cascade order."""
@@ -423,6 +568,21 @@ class Meter:
             limits.max_tokens is not None
             and self.ledger.tokens >= limits.max_tokens * when.percent / 100
         )
+
+    def _next_alert(self) -> None:
+        """Where the first alert not sent yet is due, as _check_alerts compares."""
+        self._alert_below = (INF, INF)
+        if self.workflow is None or self.limits is None:
+            return
+        cap = self._max_cost()
+        for alert in self.workflow.alerts:
+            if alert.percent in self.alerts_sent:
+                continue
+            if cap is not None:
+                self._alert_below = (cap * alert.percent / 100 - 1e-12, INF)
+            elif self.limits.max_tokens is not None:
+                self._alert_below = (INF, self.limits.max_tokens * alert.percent / 100)
+            return
 
     def _check_alerts(self) -> None:
         if self.workflow is None or not self.workflow.alerts or self.limits is None:
@@ -498,8 +658,9 @@ class Meter:
                 entered,
             )
         limits = self.limits or Limits(None, None)
-        if "maxCost" in decision:
-            limits = replace(limits, max_cost=parse_money(decision["maxCost"], "maxCost"))
+        if "maxCost" in decision:  # in the Budget's currency, like MaxCost
+            raised = parse_money(decision["maxCost"], "maxCost") / limits.rate
+            limits = replace(limits, max_cost=raised)
         if "maxTokens" in decision:
             limits = replace(limits, max_tokens=parse_count(decision["maxTokens"], "maxTokens"))
         self.limits = limits
@@ -520,7 +681,9 @@ class Meter:
             self._counters = counters_for(await self._store())
         return self._counters
 
-    async def _reserve_shared(self, admission: Admission, task: Any, entered: int) -> None:
+    async def _reserve_shared(
+        self, admission: Admission, task: Any, entered: int, critical: bool = False
+    ) -> None:
         workflow, limits = self.workflow, self.limits
         if workflow is None or limits is None:
             return
@@ -540,28 +703,40 @@ class Meter:
             return
         counters = await self._shared()
         for key, limit, period in wanted:
+            reserved = admission.cost
             while not await counters.reserve(key, admission.cost, limit, period * 2):
-                if workflow.on_exceed == "Continue":
+                action = workflow.on_exceed
+                beyond = f"the limit of {usd(limit)} per {_period_name(period)} ({key})"
+                if action == "Continue" or (action == "Throttle" and critical):
+                    # It goes ahead: nothing reserved, its spend still counts in the period.
+                    reserved = 0.0
+                    if action == "Throttle" or not self.warned:
+                        self.warned = self.warned or action == "Continue"
+                        reason = beyond if action == "Continue" else f"{beyond}; critical"
+                        self.execution.record(
+                            "BudgetExceededWarning", task.name, None, {"reason": reason}
+                        )
                     break
-                if workflow.on_exceed != "Throttle":
-                    await self.after_call(admission, None)
-                    raise located(
-                        ASLError(
-                            BUDGET_EXCEEDED,
-                            f"The call would exceed the limit of {usd(limit)} per "
-                            f"{_period_name(period)} ({key})",
-                        ),
-                        task.name,
-                        entered,
+                if action == "Throttle" and admission.cost > limit + 1e-12:
+                    beyond += (
+                        f": this call alone needs up to {usd(admission.cost)}, so throttling "
+                        "cannot help"
                     )
-                self.execution.record("BudgetThrottled", task.name, None, {"key": key})
-                await self.execution.clock.sleep(workflow.throttle_delay)
-                now = self.execution.clock.time()
-                key = key.rsplit(":", 1)[0] + f":{int(now // period)}"
-            else:
-                if admission.shared is None:
-                    admission.shared = []
-                admission.shared.append((key, admission.cost))
+                elif action == "Throttle":
+                    self.execution.record("BudgetThrottled", task.name, None, {"key": key})
+                    await self.execution.clock.sleep(workflow.throttle_delay)
+                    now = self.execution.clock.time()
+                    key = key.rsplit(":", 1)[0] + f":{int(now // period)}"
+                    continue
+                await self.after_call(admission, None)
+                raise located(
+                    ASLError(BUDGET_EXCEEDED, f"The call would exceed {beyond}"),
+                    task.name,
+                    entered,
+                )
+            if admission.shared is None:
+                admission.shared = []
+            admission.shared.append((key, reserved))
 
     # -- persistence ----------------------------------------------------------------------
 
@@ -578,7 +753,9 @@ class Meter:
                 "perDay": limits.per_day,
                 "tracked": limits.tracked,
                 "fromPool": limits.from_pool,
+                "rate": limits.rate,
             },
+            "currency": self.workflow.currency if self.workflow is not None else "USD",
             "alertsSent": self.alerts_sent,
             "stagesSeen": self.stages_seen,
             "stagesAcknowledged": self.stages_acknowledged,
@@ -607,10 +784,12 @@ class Meter:
                 limits.get("perDay"),
                 limits.get("tracked"),
                 limits.get("fromPool"),
+                limits.get("rate", 1.0),
             )
         if self.workflow is not None and self.limits is not None:
             self.shares = _shares(self.workflow, self.limits)
         self.alerts_sent = list(saved.get("alertsSent", []))
+        self._next_alert()
         self.stages_seen = list(saved.get("stagesSeen", []))
         self.stages_acknowledged = list(saved.get("stagesAcknowledged", []))
         self.warned = bool(saved.get("warned"))
@@ -630,7 +809,10 @@ class Meter:
 
     def remaining_budget(self) -> float | None:
         cap = self._max_cost()
-        return None if cap is None else money(max(cap - self.ledger.cost, 0.0))
+        if cap is None:
+            return None
+        rate = self.limits.rate if self.limits is not None else 1.0
+        return money(max(cap - self.ledger.cost, 0.0) * rate)  # in the Budget's currency
 
     def report(self) -> dict[str, Any]:
         currency = self.workflow.currency if self.workflow is not None else "USD"
@@ -638,6 +820,7 @@ class Meter:
 
 
 _NOTHING_HELD = (0.0, 0)
+INF = float("inf")
 
 
 def _shares(workflow: WorkflowBudget, limits: Limits) -> bool:
@@ -656,7 +839,9 @@ async def load_report(store: Any, execution_id: str) -> dict[str, Any] | None:
         return None
     saved = entry.value
     limits = saved.get("limits")
-    resolved = (
-        Limits(limits.get("maxCost"), limits.get("maxTokens")) if isinstance(limits, dict) else None
-    )
-    return cost_report(Ledger.restore(saved.get("ledger") or {}), resolved)
+    resolved = None
+    if isinstance(limits, dict):
+        rate = limits.get("rate", 1.0)
+        resolved = Limits(limits.get("maxCost"), limits.get("maxTokens"), rate=rate)
+    ledger = Ledger.restore(saved.get("ledger") or {})
+    return cost_report(ledger, resolved, saved.get("currency", "USD"))

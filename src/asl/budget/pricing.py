@@ -53,6 +53,10 @@ class Rates:
         if usage.input_tokens >= self.tier_start:
             return _exact(self.exact, usage)
         cached = usage.cache_read_tokens + usage.cache_write_tokens
+        if not cached:  # the same sum without its zero terms
+            return (
+                max(usage.input_tokens, 0) * self.input + usage.output_tokens * self.output
+            ) / PER_MILLION
         return (
             max(usage.input_tokens - cached, 0) * self.input
             + usage.cache_read_tokens * self.cache_read
@@ -70,12 +74,13 @@ class PriceTable:
             str(model).lower(): _override_rates(str(model), prices)
             for model, prices in (overrides or {}).items()
         }
-        self._cache: dict[tuple[str, str | None], Rates | None] = {}
+        # By model name, or by (model, provider) when the provider is given.
+        self._cache: dict[str | tuple[str, str], Rates | None] = {}
 
     def rates(self, model: str | None, provider: str | None = None) -> Rates | None:
         if model is None:
             return None
-        key = (model, provider)
+        key = model if provider is None else (model, provider)
         try:
             return self._cache[key]
         except KeyError:

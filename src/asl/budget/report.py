@@ -28,8 +28,14 @@ def usd(value: float) -> str:
 
 
 def cost_report(ledger: Ledger, limits: Limits | None, currency: str = "USD") -> dict[str, Any]:
+    """The report; money in the Budget's currency (USD amounts times its exchange rate)."""
+    factor = limits.rate if limits is not None else 1.0
+
+    def converted(amount: float) -> float:
+        return money(amount * factor)
+
     def costs(table: dict[str, list[float]]) -> dict[str, float]:
-        return {name: money(entry[0]) for name, entry in table.items()}
+        return {name: converted(entry[0]) for name, entry in table.items()}
 
     def tokens(table: dict[str, list[float]]) -> dict[str, int]:
         return {name: int(entry[1]) for name, entry in table.items()}
@@ -39,7 +45,7 @@ def cost_report(ledger: Ledger, limits: Limits | None, currency: str = "USD") ->
         "complete": not ledger.unpriced,
         "calls": ledger.calls,
         "costs": {
-            "total": money(ledger.cost),
+            "total": converted(ledger.cost),
             "byState": costs(ledger.by_state),
             "byModel": costs(ledger.by_model),
             "byCategory": costs(ledger.by_category),
@@ -60,13 +66,15 @@ def cost_report(ledger: Ledger, limits: Limits | None, currency: str = "USD") ->
             for model, entry in ledger.unpriced.items()
         },
     }
+    if factor != 1.0:
+        report["exchangeRate"] = factor
     if limits is not None and (limits.max_cost is not None or limits.max_tokens is not None):
         report["budget"] = {
-            "maxCost": limits.max_cost,
+            "maxCost": None if limits.max_cost is None else converted(limits.max_cost),
             "maxTokens": limits.max_tokens,
             "remainingCost": None
             if limits.max_cost is None
-            else money(max(limits.max_cost - ledger.cost, 0.0)),
+            else converted(max(limits.max_cost - ledger.cost, 0.0)),
             "remainingTokens": None
             if limits.max_tokens is None
             else max(limits.max_tokens - ledger.tokens, 0),
@@ -77,21 +85,24 @@ def cost_report(ledger: Ledger, limits: Limits | None, currency: str = "USD") ->
 def summary_lines(report: dict[str, Any]) -> list[str]:
     """The report as a few human lines (``asl run`` writes them on stderr)."""
     costs = report["costs"]
-    total = f"${costs['total']:.6f}" + ("" if report["complete"] else " (+ unpriced calls)")
+    sign = "$" if report["currency"] == "USD" else ""
+    total = f"{sign}{costs['total']:.6f}" + ("" if report["complete"] else " (+ unpriced calls)")
     lines = [
         f"cost: {total} {report['currency']}, {report['tokens']['total']} tokens, "
         f"{report['calls']} agent calls"
     ]
     for state, amount in costs["byState"].items():
-        lines.append(f"  state {state}: ${amount:.6f}, {report['tokens']['byState'][state]} tokens")
+        lines.append(
+            f"  state {state}: {sign}{amount:.6f}, {report['tokens']['byState'][state]} tokens"
+        )
     for model, amount in costs["byModel"].items():
-        lines.append(f"  model {model}: ${amount:.6f}")
+        lines.append(f"  model {model}: {sign}{amount:.6f}")
     for model, entry in report["unpriced"].items():
         lines.append(f"  unpriced {model}: {entry['calls']} calls, {entry['tokens']} tokens")
     budget = report.get("budget")
     if budget is not None:
         lines.append(
             f"  budget: maxCost {budget['maxCost']}, maxTokens {budget['maxTokens']}, "
-            f"remaining ${budget['remainingCost']} / {budget['remainingTokens']} tokens"
+            f"remaining {sign}{budget['remainingCost']} / {budget['remainingTokens']} tokens"
         )
     return lines

@@ -407,6 +407,7 @@ def _check_transition(check: StateCheck) -> None:
 
 def _check_agent_blocks(check: StateCheck) -> None:
     from .agent_settings import check_agent_settings  # they build on this module
+    from .budget_block import check_budget
     from .cache_checks import CACHING_FIELDS, check_caching
     from .guardrail_checks import check_guardrails
 
@@ -417,6 +418,9 @@ def _check_agent_blocks(check: StateCheck) -> None:
             continue
         if name == "Guardrails":
             check_guardrails(check)
+        elif name == "Budget":
+            if check.expect_object(name):
+                check_budget(check.report, value, check.at(name), check.name)
         elif name == "Model":
             if not isinstance(value, (str, dict)):
                 check.report.error(

@@ -20,6 +20,7 @@ from typing import Any
 
 from asl.language.errors import Diagnostic
 
+from .budget_block import check_budget
 from .expand import Expansion, expand
 from .fields import (
     AGENT_TOP_LEVEL_FIELDS,
@@ -144,6 +145,8 @@ class _Walk:
                     join("", name),
                     f"The workflow's '{name}' must be an object, got {describe(data[name])}",
                 )
+        if isinstance(data.get("Budget"), dict):
+            check_budget(self.report, data["Budget"], "/Budget", None)
         self._check_string_map(
             data, "Imports", 'an import source such as "./templates/validation.asl.json"'
         )

@@ -26,6 +26,7 @@ from asl.definition.validate import validate
 from asl.language.errors import TIMEOUT, ASLError, Diagnostic, ValidationError
 from asl.runtime.clock import Clock, SystemClock
 from asl.runtime.compile import compile_machine
+from asl.runtime.distribution import Suspended, suspend
 from asl.runtime.durable import (
     DEFINITIONS,
     INVALID_RESUME,
@@ -316,6 +317,7 @@ class WorkflowEngine(Resumable, Observable):
         error: str | None = None
         cause: str | None = None
         paused: Paused | None = None
+        suspended: Suspended | None = None  # a service's timer: the worker lets go
         scope = Scope(execution, variables=variables)
         execution.top_variables = scope.variables
         Concurrency.active += 1
@@ -337,6 +339,8 @@ class WorkflowEngine(Resumable, Observable):
         except Paused as pause:
             paused, status = pause, "PAUSED"
             execution.record("ExecutionPaused", pause.state, None, {"request": pause.request})
+        except Suspended as timer:
+            suspended, status = timer, "RUNNING"
         except _TimedOut:
             status, error = "TIMED_OUT", TIMEOUT
             limit = self.definition["TimeoutSeconds"]
@@ -354,8 +358,10 @@ class WorkflowEngine(Resumable, Observable):
             Concurrency.active -= 1
             if renewing is not None:
                 renewing.cancel()
-        await execution.budget.end(status)
-        if paused is not None:
+        await execution.budget.end("PAUSED" if suspended is not None else status)
+        if suspended is not None and journal is not None:
+            await suspend(journal, suspended)  # keeps the lease until the wake-up time
+        elif paused is not None:
             await save_pause(
                 await self.store(),
                 execution,
@@ -366,13 +372,13 @@ class WorkflowEngine(Resumable, Observable):
                 journal.committed_events if journal is not None else committed_events,
                 journal.prior if journal is not None else None,
             )
-        elif (resumed or journal is not None) and status != "PAUSED":
+        elif (resumed or journal is not None) and status != "PAUSED" and status != "RUNNING":
             if journal is not None:
                 await journal.commit_tail()
             await (await self.store()).finish_execution(
                 execution.id, status, output=output, error=error, cause=cause
             )
-        if journal is not None:
+        if journal is not None and suspended is None:
             await journal.store.release(execution.id, journal.owner)
         await self._close_bus(execution)
         return WorkflowResult(

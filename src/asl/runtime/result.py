@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from asl.runtime.history import Event, materialize
 
-Status = Literal["SUCCEEDED", "FAILED", "PAUSED", "TIMED_OUT", "ABORTED"]
+# RUNNING: a service run that suspended its execution (asl.runtime.distribution).
+Status = Literal["SUCCEEDED", "FAILED", "PAUSED", "TIMED_OUT", "ABORTED", "RUNNING"]
 
 
 class WorkflowResult:

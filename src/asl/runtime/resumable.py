@@ -612,7 +612,7 @@ async def _repeated_decision(
 def _as_stored(record: ExecutionRecord) -> WorkflowResult:
     """The result of an execution as its store has it (no history: it is not replayed)."""
     return WorkflowResult(
-        status=record.status,  # type: ignore[arg-type]
+        status=record.status,
         execution_id=record.execution_id,
         output=record.output,
         error=record.error,

@@ -42,6 +42,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     lease_seconds: float = 30.0
     recovery_interval_seconds: float = 5.0
+    timer_threshold_seconds: float = 1.0
+    """A worker suspends a Wait or Retry back-off longer than this instead of sleeping."""
+    fan_out: bool = True
+    """Workers run top-level Map items and Parallel branches as messages (asl.service.fanout)."""
     worker_concurrency: int = 8
     worker_poll_ms: int = 20
     metrics_port: int = 0
@@ -144,6 +148,7 @@ def check(settings: Settings) -> list[str]:
         "recovery_interval_seconds",
         "must be above 0",
     )
+    need(settings.timer_threshold_seconds >= 0, "timer_threshold_seconds", "must be 0 or more")
     need(settings.worker_concurrency >= 1, "worker_concurrency", "must be at least 1")
     need(settings.worker_poll_ms >= 1, "worker_poll_ms", "must be at least 1")
     need(0 <= settings.metrics_port <= 65535, "metrics_port", "must be 0 (none) or a TCP port")

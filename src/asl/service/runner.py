@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from opentelemetry.trace import use_span
 
 from asl.agents.registry import AgentRegistry
 from asl.language.errors import ASLError
+from asl.runtime.distribution import armed
 from asl.runtime.engine import WorkflowEngine
 from asl.runtime.history import iso_timestamp
 from asl.runtime.result import WorkflowResult
@@ -37,6 +38,9 @@ from asl.store import (
     StoreError,
     UnknownExecutionError,
 )
+
+if TYPE_CHECKING:
+    from asl.service.timers import TimerService
 
 logger = logging.getLogger("asl.service")
 
@@ -62,6 +66,9 @@ class Runner:
         self.notify = notify
         self.lease_seconds = lease_seconds
         self._engines: dict[tuple[str, str], WorkflowEngine] = {}
+        # A worker's long Waits and back-offs become timers, Map items and Parallel
+        # branches units (asl.service.timers, asl.service.fanout).
+        self.timers: TimerService | None = None
 
     async def run(self, execution_id: str, decision: Any = None) -> WorkflowResult | None:
         """Continue the execution (with an approval or callback ``decision``); never raises."""
@@ -120,7 +127,8 @@ class Runner:
         with use_span(span, end_on_exit=True):
             logger.debug("execution run started", extra={"workflow": workflow})
             try:
-                result = await engine.aresume(execution_id, decision, record=record)
+                with armed(self.timers.arm(about) if self.timers is not None else None):
+                    result = await engine.aresume(execution_id, decision, record=record)
             except StoreConflictError:
                 logger.info("the execution was stopped while it ran")
                 return None

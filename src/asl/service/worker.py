@@ -29,6 +29,7 @@ from asl.service.dispatch import RUN_ACTOR, channel
 from asl.service.heap import freeze_startup_objects
 from asl.service.recovery import recover_forever
 from asl.service.runner import Runner
+from asl.service.timers import TimerService, register_actors
 
 logger = logging.getLogger("asl.service")
 
@@ -44,6 +45,7 @@ class WorkerState:
         self._runner: Runner | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.broker: Any = None  # where timers send their wake-up messages
 
     async def runner(self) -> Runner:
         async with self._lock:
@@ -66,6 +68,7 @@ class WorkerState:
                 self._runner = Runner(
                     store, self.registry, announce, lease_seconds=self.settings.lease_seconds
                 )
+                self._runner.timers = TimerService(store, self.broker, self.settings)
             return self._runner
 
     async def run(self, execution_id: str, decision: Any = None) -> None:
@@ -100,6 +103,8 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
         await state.run(execution_id, decision)
 
     dramatiq.actor(broker=broker, actor_name=RUN_ACTOR, queue_name=settings.queue)(run_execution)
+    state.broker = broker
+    register_actors(broker, settings.queue, state.runner)  # wake-ups and Map item units
     worker = dramatiq.Worker(
         broker,
         queues={settings.queue},

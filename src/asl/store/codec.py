@@ -18,7 +18,10 @@ from asl.store.errors import StoreConflictError, StoreError
 from asl.store.records import JSON, ExecutionRecord, Transition
 
 #: The schema version this engine writes; a store with a newer one is refused.
-SCHEMA_VERSION = 1
+#: Version 2 stores history bodies with references (:mod:`asl.store.compact`), which
+#: an engine of version 1 cannot read; version-1 stores read unchanged, so opening
+#: one only raises its version (the data needs no rewrite).
+SCHEMA_VERSION = 2
 
 
 def encode(value: Any) -> str:

@@ -65,13 +65,15 @@ class RedisStore(RedisValues, Store):
     async def connect(
         cls, url: str, prefix: str = "asl", clock: Callable[[], float] = time.time
     ) -> RedisStore:
-        """Connect, then check (or write) the schema version; errors name the URL."""
+        """Connect, then check (write, or raise) the schema version; errors name the URL."""
         client = aioredis.Redis.from_url(url, decode_responses=True)
         store = cls(client, prefix, clock)
         try:
             version_key = store._key("schema")
             await awaited(client.set(version_key, codec.SCHEMA_VERSION, nx=True))
             found = int(await awaited(client.get(version_key)))
+            if found < codec.SCHEMA_VERSION:  # an older layout reads unchanged: raise it
+                await awaited(client.set(version_key, codec.SCHEMA_VERSION))
         except RedisError as exc:
             await client.aclose()
             raise StoreError(

@@ -1,4 +1,4 @@
-"""The SQLite file: its tables (schema version 1), its pragmas, its transactions.
+"""The SQLite file: its tables (schema version 2), its pragmas, its transactions.
 
 Each table is keyed the way the store reads it, so every store operation is one
 index lookup or range scan. JSON values are TEXT columns holding JSON.
@@ -25,8 +25,10 @@ from typing import Any
 from asl.store.codec import SCHEMA_VERSION
 from asl.store.errors import SchemaVersionError, StoreError
 
-#: How long a write waits for another process's transaction before failing.
-BUSY_TIMEOUT_MS = 5000
+#: How long a write waits for another process's transaction before failing. Long,
+#: because failing a write fails an execution's step, while waiting only delays it:
+#: on a starved machine (several processes per core) 5 s was seen to run out.
+BUSY_TIMEOUT_MS = 30_000
 
 TABLES = """
 CREATE TABLE executions (
@@ -95,7 +97,7 @@ CREATE TABLE memory (
 
 
 def prepare(connection: sqlite3.Connection, where: str) -> None:
-    """Create the tables in a new file; refuse a file written by a newer engine.
+    """Create the tables in a new file; refuse a newer engine's file, upgrade an older one's.
 
     Runs in one immediate transaction so that two processes opening a new file
     at once do not both create the tables.
@@ -112,6 +114,8 @@ def prepare(connection: sqlite3.Connection, where: str) -> None:
             connection.execute("INSERT INTO asl_schema (version) VALUES (?)", (SCHEMA_VERSION,))
         elif found > SCHEMA_VERSION:
             raise SchemaVersionError(where, found, SCHEMA_VERSION)
+        elif found < SCHEMA_VERSION:
+            connection.execute("UPDATE asl_schema SET version = ?", (SCHEMA_VERSION,))
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

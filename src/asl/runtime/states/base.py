@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from asl.language.errors import ASLError
+from asl.runtime import distribution
 from asl.runtime.dataflow import located
 from asl.runtime.execution import Scope
 from asl.runtime.flow import (
@@ -120,24 +121,43 @@ class RecoverableState(State):
         raise NotImplementedError
 
     async def run(self, data: Any, scope: Scope, entered: int) -> Transition:
+        if distribution.ARMED.get() is not None:  # a service run may resume a back-off here
+            resumed = distribution.resumed_backoff(scope, self.name, entered)
+            if resumed is not None:
+                return await self._recover(resumed.error, data, scope, entered, resumed)
         try:
             return await self.attempt(data, scope, entered, 0), self.next
         except ASLError as error:
             return await self._recover(error, data, scope, entered)
 
-    async def _recover(self, error: ASLError, data: Any, scope: Scope, entered: int) -> Transition:
-        """Retry while a retrier allows it, then Catch, or fail with the last error."""
+    async def _recover(
+        self,
+        error: ASLError,
+        data: Any,
+        scope: Scope,
+        entered: int,
+        resumed: distribution.Backoff | None = None,
+    ) -> Transition:
+        """Retry while a retrier allows it, then Catch, or fail with the last error.
+
+        ``resumed``: the back-off a service suspended (see asl.runtime.distribution).
+        """
         handling = self.handling
-        attempts = [0] * len(handling.retriers)
-        retry_count = 0
+        attempts = [0] * len(handling.retriers) if resumed is None else resumed.attempts
+        retry_count = 0 if resumed is None else resumed.retry_count
         while True:
-            delay = handling.retry_delay(error, attempts)
-            if delay is None:
-                break
-            retry_count += 1
-            if error.details is not None:
-                error.details["retry"] = {"attempt": retry_count, "delaySeconds": delay}
-            await scope.execution.clock.sleep(delay)
+            if resumed is not None:
+                await distribution.sleep_until(scope, self.name, entered, resumed)
+                resumed = None
+            else:
+                delay = handling.retry_delay(error, attempts)
+                if delay is None:
+                    break
+                retry_count += 1
+                if error.details is not None:
+                    error.details["retry"] = {"attempt": retry_count, "delaySeconds": delay}
+                retry = distribution.Backoff(attempts, retry_count, error)
+                await distribution.back_off(scope, self.name, entered, delay, retry)
             try:
                 return await self.attempt(data, scope, entered, retry_count), self.next
             except ASLError as again:

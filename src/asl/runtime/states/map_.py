@@ -22,6 +22,7 @@ from asl.runtime.branches import PARK, Group
 from asl.runtime.concurrent import Children, run_all
 from asl.runtime.dataflow import compile_selector, located
 from asl.runtime.execution import Scope
+from asl.runtime.fanout import fan_out, run_units
 from asl.runtime.flow import (
     FULL_CONTEXT,
     NO_CONTEXT,
@@ -92,7 +93,11 @@ class MapState(RecoverableState):
             raise located(error, name, entered) from None
         record("MapStateStarted", name, "length", len(inputs))
         try:
-            results = await self._iterate(inputs, scope, limit, tolerated, entered, data)
+            units = fan_out(scope, name, [self.machine], retry_count)  # a service's workers
+            if units is not None:
+                results = await run_units(units, scope, name, entered, inputs, limit, tolerated)
+            else:
+                results = await self._iterate(inputs, scope, limit, tolerated, entered, data)
         except ASLError as error:
             caught = ASLError(error.error, error.cause)
             record("MapStateFailed", name, None, failure(caught))

@@ -8,6 +8,7 @@ from asl.language.errors import ASLError
 from asl.runtime.branches import PARK, Group
 from asl.runtime.concurrent import Children, run_all
 from asl.runtime.execution import Scope
+from asl.runtime.fanout import fan_out, run_units
 from asl.runtime.machine import StateMachine, run_machine_now
 from asl.runtime.states.base import RecoverableState, failure
 
@@ -35,7 +36,11 @@ class ParallelState(RecoverableState):
         record("ParallelStateStarted", self.name, None, None)
         branches = self.branches
         try:
-            if self.all_sync:
+            units = fan_out(scope, self.name, branches, retry_count)  # a service's workers
+            if units is not None:
+                inputs = [effective] * len(branches)
+                results = await run_units(units, scope, self.name, entered, inputs)
+            elif self.all_sync:
                 results = [
                     run_machine_now(branch, effective, self._branch_scope(scope, branch, index))
                     for index, branch in enumerate(branches)

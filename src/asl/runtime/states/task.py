@@ -76,8 +76,12 @@ class TaskState(RecoverableState):
             self.needs(self.settings.context_mode)
             if self.settings.audit is not None:
                 audited(self, self.settings.audit)
-        # Deadlines and agent settings need the slower call path even without a context.
-        self.needs_context_call = self.timeout is not None or self.settings is not None
+        # Deadlines, Model fallbacks and Metadata need the slower call path even without a
+        # context; a lone Model reaches only an agent that takes a context.
+        self.needs_context_call = self.timeout is not None or (
+            self.settings is not None
+            and (len(self.settings.models) > 1 or self.settings.metadata is not None)
+        )
 
     async def attempt(self, data: Any, scope: Scope, entered: int, retry_count: int) -> Any:
         execution = scope.execution

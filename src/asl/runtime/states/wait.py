@@ -8,6 +8,7 @@ from asl.language.errors import RUNTIME, ASLError
 from asl.language.jsonata import is_expression
 from asl.language.paths import NoResults, Path, compile_reference_path
 from asl.language.timestamps import invalid_timestamp_path_cause, parse_timestamp
+from asl.runtime import distribution
 from asl.runtime.dataflow import located, no_results
 from asl.runtime.execution import Scope
 from asl.runtime.flow import Named, jsonata_template, path_text_mode, plain, variables_of
@@ -53,7 +54,7 @@ class WaitState(State):
             delay = self._delay(effective, context, clock.time())
         except ASLError as error:
             raise located(error, self.name, entered) from None
-        await clock.sleep(delay)
+        await distribution.wait(scope, self.name, entered, delay)
         return self.finish(data, effective, context, entered), self.next
 
     def _delay(self, data: Any, context: Any, now: float) -> float:
