@@ -40,6 +40,22 @@ def test_an_enqueue_leaves_a_wake_token_and_the_consumer_takes_the_message(
     broker.close()
 
 
+def test_each_token_takes_one_message_so_a_burst_spreads(redis_url: str) -> None:
+    queue = f"q{uuid.uuid4().hex[:8]}"
+    broker = make_broker(redis_url)
+    broker.declare_queue(queue)
+    for n in range(3):
+        broker.enqueue(message(queue, f"e-{n}"))
+    one, other = broker.consume(queue, prefetch=8, timeout=20), broker.consume(queue, 8, 20)
+    assert next(one).args == ("e-0", None)
+    assert next(other).args == ("e-1", None)  # the first took one message, not the burst
+    assert next(one).args == ("e-2", None)
+    assert next(other) is None  # no message left for the last token
+    one.close()
+    other.close()
+    broker.close()
+
+
 def test_tokens_nobody_waits_for_are_capped(redis_url: str) -> None:
     queue = f"q{uuid.uuid4().hex[:8]}"
     broker = make_broker(redis_url)
@@ -84,8 +100,8 @@ def test_the_api_enqueues_even_after_redis_forgot_the_script(redis_url: str) -> 
     assert admin.llen(wake_key("dramatiq", queue)) == 3  # the refused attempt's token too
     broker = make_broker(redis_url)
     consumer = broker.consume(queue, prefetch=4, timeout=20)
-    first, second = next(consumer), next(consumer)  # one token, one fetch: both messages
+    first, second = next(consumer), next(consumer)  # a token, a message
     assert (first.args, second.args) == (("e-1", None), ("e-2", {"approval": "approve"}))
-    assert admin.llen(wake_key("dramatiq", queue)) == 2
+    assert admin.llen(wake_key("dramatiq", queue)) == 1
     consumer.close()
     broker.close()

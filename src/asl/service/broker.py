@@ -22,6 +22,8 @@ small "wake" list per queue, in the same round trip, and an idle consumer waits
 for a token with a blocking pop (``BLPOP``), then fetches: a new message is
 fetched at once, and an idle consumer looks at the queue only when a token says
 something came (or every :data:`WAKE_WAIT_SECONDS`), instead of every 20 ms.
+A token fetches one message, so a burst spreads over the idle workers instead of
+going whole to the first one awake.
 Everything else is Dramatiq's own (its message format, its queues, fetch,
 acknowledgement and maintenance). A token nobody waits for stays on the list (at
 most :data:`WAKE_TOKENS` of them) and costs the next idle consumer one empty
@@ -158,8 +160,10 @@ class WakingConsumer(_RedisConsumer):
                     return None
                 # Look at the queue when a token says something came (or the wait ran
                 # out), not after every message: that look would mostly find it empty.
-                self.broker.client.blpop([self.wake], timeout=WAKE_WAIT_SECONDS)
-                self.message_cache = self.broker.do_fetch(self.queue_name, room)
+                # One message per token, so the tokens of a burst spread it over the idle
+                # consumers; a wait that ran out takes what came without a token.
+                woken = self.broker.client.blpop([self.wake], timeout=WAKE_WAIT_SECONDS)
+                self.message_cache = self.broker.do_fetch(self.queue_name, 1 if woken else room)
                 if not self.message_cache:
                     return None
         except RedisConnectionError as error:
