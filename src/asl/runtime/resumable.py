@@ -88,7 +88,12 @@ class Resumable:
         return self._sync(self.aresume(execution_id, decision, request_id=request_id), "resume")
 
     async def aresume(
-        self, execution_id: str, decision: Any = None, *, request_id: str | None = None
+        self,
+        execution_id: str,
+        decision: Any = None,
+        *,
+        request_id: str | None = None,
+        record: ExecutionRecord | None = None,
     ) -> WorkflowResult:
         """Continue a paused execution from the engine's store.
 
@@ -100,12 +105,15 @@ class Resumable:
         decision, every Approval whose Timeout has passed takes its timeout route;
         otherwise the execution stays paused. Raises ASLError (``States.InvalidResume``,
         ``States.InvalidDecision``) for an unknown or finished execution or a decision
-        that does not fit; nothing changes then.
+        that does not fit; nothing changes then. ``record`` is the execution's record
+        as the caller has just read it (a service worker does), to save reading it
+        again; the lease and the commits' sequence checks still guard the run.
         """
         machine = self._compiled()
         store = await self.store()
         digest = definition_hash(self.definition)
-        record = await _record(store, execution_id)
+        if record is None or record.execution_id != execution_id:
+            record = await _record(store, execution_id)
         if record is not None and record.status == "RUNNING":
             return await self._recover(machine, store, record, digest)
         if record is not None and record.status != "PAUSED" and decision is None:

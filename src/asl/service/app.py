@@ -23,6 +23,7 @@ from asl.service import problems
 from asl.service.config import Settings
 from asl.service.context import Service
 from asl.service.dispatch import BrokerDispatcher, Dispatcher, LocalDispatcher
+from asl.service.heap import freeze_startup_objects
 from asl.service.limits import BodyLimit, JsonBodies, RateLimiter
 from asl.service.metrics import metrics, watch_queue
 from asl.service.recovery import recover_forever
@@ -70,6 +71,7 @@ def create_app(settings: Settings, registry: AgentRegistry | None = None) -> Fas
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
             redact_keys=frozenset(key.lower() for key in settings.redact_keys),
         )
+        freeze_startup_objects()
         try:
             yield
         finally:

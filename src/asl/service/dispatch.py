@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any, Protocol
 
 from asl.service.runner import Runner
@@ -112,15 +113,20 @@ class BrokerDispatcher:
         import redis.asyncio as aioredis
 
         from asl.service.broker import make_broker
+        from asl.store.redis_connection import RedisConnection
 
         self.waiters = Waiters()
         self.queue = queue
         self.broker = make_broker(broker_url)
         self.broker.declare_queue(queue)
         self.redis = aioredis.Redis.from_url(broker_url)
+        self.wire = RedisConnection(self.redis)  # enqueues and announcements, lean path
         self._listener: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        from asl.service.broker import prepare
+
+        await asyncio.to_thread(prepare, self.broker)
         pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         await pubsub.subscribe(channel(self.queue))
         self._listener = asyncio.create_task(self._listen(pubsub))
@@ -144,19 +150,29 @@ class BrokerDispatcher:
                     logger.debug("resubscribe failed: %s", again)
 
     async def submit(self, execution_id: str, decision: Any = None) -> None:
+        """Dramatiq's enqueue of the run, written by this loop's client (never blocking it),
+        with the token that wakes an idle worker in the same round trip."""
         from dramatiq import Message
 
+        from asl.service.broker import enqueue_commands, enqueued
+
+        redis_id = str(uuid.uuid4())  # what Dramatiq's Redis broker gives each enqueue
         message: Message[Any] = Message(
             queue_name=self.queue,
             actor_name=RUN_ACTOR,
             args=(execution_id, decision),
             kwargs={},
-            options={},
+            options={"redis_message_id": redis_id},
         )
-        self.broker.enqueue(message)
+        commands = enqueue_commands(self.broker, self.queue, redis_id, message.encode())
+        for _ in range(2):
+            if enqueued(await self.wire.commands(*commands)):
+                return
+            await self.redis.script_load(self.broker.scripts["dispatch"].script)
+        raise RuntimeError("Redis does not keep Dramatiq's dispatch script")
 
     async def announce(self, execution_id: str) -> None:
-        await self.redis.publish(channel(self.queue), execution_id)
+        await self.wire.commands(["PUBLISH", channel(self.queue), execution_id])
 
     async def ready(self) -> str | None:
         try:
@@ -172,5 +188,5 @@ class BrokerDispatcher:
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
-        await self.redis.aclose()
+        await self.wire.close()  # closes self.redis too
         self.broker.close()

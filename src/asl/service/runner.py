@@ -14,9 +14,10 @@ metrics, and a span; logs carry the execution and state ids.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from opentelemetry.trace import use_span
 
@@ -30,6 +31,8 @@ from asl.service import logs, tracing
 from asl.service.metrics import observe_run
 from asl.service.workflows import load_document
 from asl.store import (
+    ExecutionRecord,
+    MemoryEntry,
     Store,
     StoreConflictError,
     StoreError,
@@ -85,12 +88,19 @@ class Runner:
             await self.notify(execution_id)
 
     async def _run(self, execution_id: str, decision: Any) -> WorkflowResult | None:
-        try:
-            record = await self.store.load_execution(execution_id)
-        except UnknownExecutionError:
+        loaded, meta = await asyncio.gather(  # two reads, one wait
+            self.store.load_execution(execution_id),
+            self.store.get_memory(EXECUTIONS, execution_id),
+            return_exceptions=True,
+        )
+        if isinstance(loaded, UnknownExecutionError):
             logger.warning("no such execution in the store")
             return None
-        meta = await self.store.get_memory(EXECUTIONS, execution_id)
+        for failed in (loaded, meta):
+            if isinstance(failed, BaseException):
+                raise failed
+        record = cast(ExecutionRecord, loaded)
+        meta = cast(MemoryEntry | None, meta)
         about = meta.value if meta is not None and isinstance(meta.value, dict) else {}
         workflow = str(about.get("workflow") or "StateMachine")
         engine = await self._engine(record.definition_hash, workflow)
@@ -118,7 +128,7 @@ class Runner:
             logger.debug("execution run started", extra={"workflow": workflow})
             try:
                 with armed(self.timers.arm(about) if self.timers is not None else None):
-                    result = await engine.aresume(execution_id, decision)
+                    result = await engine.aresume(execution_id, decision, record=record)
             except StoreConflictError:
                 logger.info("the execution was stopped while it ran")
                 return None

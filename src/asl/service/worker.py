@@ -26,6 +26,7 @@ from asl.agents.registry import AgentRegistry
 from asl.service.broker import make_broker
 from asl.service.config import Settings
 from asl.service.dispatch import RUN_ACTOR, channel
+from asl.service.heap import freeze_startup_objects
 from asl.service.recovery import recover_forever
 from asl.service.runner import Runner
 from asl.service.timers import TimerService, register_actors
@@ -52,14 +53,15 @@ class WorkerState:
                 import redis.asyncio as aioredis
 
                 from asl.store import open_store
+                from asl.store.redis_connection import RedisConnection
 
                 store = await open_store(self.settings.store)
-                announcer = aioredis.Redis.from_url(self.settings.broker)
+                announcer = RedisConnection(aioredis.Redis.from_url(self.settings.broker))
                 topic = channel(self.settings.queue)
 
                 async def announce(execution_id: str) -> None:
                     try:
-                        await announcer.publish(topic, execution_id)
+                        await announcer.commands(["PUBLISH", topic, execution_id])
                     except Exception as error:  # waiters fall back to their poll
                         logger.warning("could not announce a run: %s", error)
 
@@ -122,6 +124,7 @@ def run_worker(settings: Settings, registry: AgentRegistry) -> None:
     loop_thread = get_event_loop_thread()
     assert loop_thread is not None
     recovery = asyncio.run_coroutine_threadsafe(state.recover(), loop_thread.loop)
+    freeze_startup_objects()
     logger.info(
         "worker ready",
         extra={"queue": settings.queue, "pid": os.getpid(), "threads": settings.worker_concurrency},

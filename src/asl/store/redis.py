@@ -119,10 +119,10 @@ class RedisStore(RedisValues, Store):
         return _execution(fields)
 
     async def load_execution(self, execution_id: str) -> ExecutionRecord:
-        fields = await awaited(self._client.hgetall(self._key("x", execution_id)))
-        if not fields:
+        found = await self._command("HGETALL", self._key("x", execution_id))
+        if not found:
             raise UnknownExecutionError(execution_id)
-        return _execution(fields)
+        return _execution(found if isinstance(found, dict) else hash_fields(found))
 
     async def list_executions(
         self,

@@ -32,7 +32,10 @@ def milliseconds(seconds: float) -> int:
 
 def packed(parts: list[Any]) -> bytes:
     """One command in Redis's wire format (RESP): an array of bulk strings."""
-    encoded = [part.encode() if isinstance(part, str) else str(part).encode() for part in parts]
+    encoded = [
+        part if isinstance(part, bytes) else str(part).encode()  # str(text) is text
+        for part in parts
+    ]
     head = b"*%d\r\n" % len(encoded)
     return head + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in encoded)
 
@@ -108,24 +111,50 @@ class RedisConnection:
         read. A script Redis does not know yet (a new or flushed server) goes through
         redis-py's script call, which loads it. A connection the server closed
         (restart, idle timeout) is replaced, and the command sent once more on a
-        new connection.
+        new connection. The hot reads and single writes (an execution's record, a
+        memory entry) take the same path through :meth:`_command`.
         """
-        client = self._client
         script = self._scripts[name]
-        command = packed(["EVALSHA", script.sha, len(keys), *keys, *args])
-        idle = self._idle
         try:
-            return await self._send(command, idle.pop() if idle else _new_connection(client))
+            return await self._exchange(packed(["EVALSHA", script.sha, len(keys), *keys, *args]))
         except NoScriptError:
             return await script(keys=keys, args=args)
+
+    async def _command(self, *parts: Any) -> Any:
+        """A plain command (a read or a single write) on the same lean path as scripts:
+        the answer as Redis gives it (an ``HGETALL`` is a flat list, or a map on RESP3)."""
+        return await self._exchange(packed(list(parts)))
+
+    async def commands(self, *commands: list[Any]) -> list[Any]:
+        """Several commands in one write (a pipeline without MULTI), their answers in
+        order; an error answer is returned in its place, not raised. The service sends
+        its broker messages and announcements this way."""
+        found: list[Any] = await self._exchange(
+            b"".join(packed(command) for command in commands), len(commands)
+        )
+        return found
+
+    async def _exchange(self, command: bytes, answers: int = 0) -> Any:
+        """``command``'s answer; with ``answers``, that many answers as a list."""
+        client = self._client
+        idle = self._idle
+        try:
+            return await self._send(
+                command, idle.pop() if idle else _new_connection(client), answers
+            )
         except (RedisConnectionError, RedisTimeoutError, OSError):
             idle.clear()  # closed together with the one that failed, most likely
-            return await self._send(command, _new_connection(client))
+            return await self._send(command, _new_connection(client), answers)
 
-    async def _send(self, command: bytes, connection: AbstractConnection) -> Any:
+    async def _send(self, command: bytes, connection: AbstractConnection, answers: int) -> Any:
         try:
             await connection.send_packed_command(command, check_health=False)
-            result = await connection.read_response()
+            result = await connection.read_response() if not answers else []
+            for _ in range(answers):
+                try:
+                    result.append(await connection.read_response())
+                except ResponseError as error:
+                    result.append(error)
         except ResponseError:
             self._idle.append(connection)  # Redis answered: the connection is fine
             raise

@@ -164,7 +164,7 @@ class RedisValues(RedisConnection):
         return codec.encode({"value": value, "updated_at": now, "expires_at": expires_at})
 
     async def get_memory(self, namespace: str, key: str) -> MemoryEntry | None:
-        text = await awaited(self._client.get(self._pair_key("m", namespace, key)))
+        text = await self._command("GET", self._pair_key("m", namespace, key))
         return self._entry(namespace, key, text)
 
     async def set_memory(
@@ -177,11 +177,12 @@ class RedisValues(RedisConnection):
         overwrite: bool = True,
     ) -> bool:
         text = self._entry_text(value, ttl_seconds)
-        px = None if ttl_seconds is None else milliseconds(ttl_seconds)
-        written = await awaited(
-            self._client.set(self._pair_key("m", namespace, key), text, px=px, nx=not overwrite)
-        )
-        return bool(written)
+        command: list[str | int] = ["SET", self._pair_key("m", namespace, key), text]
+        if ttl_seconds is not None:
+            command += ["PX", milliseconds(ttl_seconds)]
+        if not overwrite:
+            command.append("NX")
+        return await self._command(*command) is not None
 
     async def merge_memory(
         self,

@@ -92,11 +92,14 @@ async def start_execution(body: StartExecution, request: Request) -> JSONRespons
 
 async def _answer_when_settled(state: Service, execution_id: str, deadline: float) -> JSONResponse:
     while True:
-        record = await _load(state.store, execution_id)
+        record, about = await asyncio.gather(  # two reads, one wait
+            _load(state.store, execution_id), _about(state.store, execution_id)
+        )
         left = deadline - time.monotonic()
         if record.status in SETTLED or left <= 0:
             return JSONResponse(
-                await describe(state, record), status_code=200 if record.status in SETTLED else 202
+                await describe(state, record, about),
+                status_code=200 if record.status in SETTLED else 202,
             )
         await state.dispatcher.waiters.wait(execution_id, min(left, 0.25))
 
@@ -234,9 +237,13 @@ def _summary(record: ExecutionRecord, about: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def describe(state: Service, record: ExecutionRecord) -> dict[str, Any]:
-    """The execution as DescribeExecution shows it, plus usage, trace id and what it waits on."""
-    about = await _about(state.store, record.execution_id)
+async def describe(
+    state: Service, record: ExecutionRecord, about: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The execution as DescribeExecution shows it, plus usage, trace id and what it waits on
+    (``about``: its workflow entry, when the caller read it alongside the record)."""
+    if about is None:
+        about = await _about(state.store, record.execution_id)
     trace = about.get("trace")
     described: dict[str, Any] = {
         **_summary(record, about),
