@@ -33,6 +33,16 @@ def page(browser: Any, page_errors: list[str]) -> Iterator[Page]:
     assert page_errors == [], page_errors
 
 
+def logged(page: Page, page_errors: list[str], count: int) -> list[str]:
+    """The page's errors once ``count`` have arrived (or after 5 s): the text on the page
+    can show before the console event of a second failed request reaches the test."""
+    for _ in range(250):
+        if len(page_errors) >= count:
+            break
+        page.wait_for_timeout(20)
+    return page_errors
+
+
 def sign_in(page: Page, console: Console, key: str, approver: str = "") -> None:
     page.goto(f"{console.url}/ui/")
     page.fill("#key", key)
@@ -206,7 +216,7 @@ def test_an_unknown_execution_says_so(console: Console, page: Page, page_errors:
     page.goto(f"{console.url}/ui/#/executions/nope")
     expect(page.locator("#execution-error")).to_have_text("No execution 'nope' in this service")
     assert (
-        page_errors
+        logged(page, page_errors, 2)
         == ["Failed to load resource: the server responded with a status of 404 (Not Found)"] * 2
     )
     page_errors.clear()
