@@ -62,9 +62,12 @@ def _registry(settings: Settings) -> AgentRegistry:
     if not settings.agents:
         return AgentRegistry()
     try:
-        return load_registry(settings.agents)
+        registry = load_registry(settings.agents)
     except AgentsLoadError as error:
         raise BadSettings(f"ASL_AGENTS / --agents: {error}") from None
+    if settings.broker:  # servers and workers of one deployment count tool calls together
+        registry.share_rate_limits(settings.broker, lease_seconds=settings.lease_seconds)
+    return registry
 
 
 def _check(settings: Settings, registry: AgentRegistry) -> None:

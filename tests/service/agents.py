@@ -46,9 +46,25 @@ def probe(parameters: dict[str, Any]) -> dict[str, Any]:
     return {"item": item, "double": item * 2}
 
 
+def stamp(item: int) -> dict[str, Any]:
+    """A tool behind a rate limit: which process stamped which item."""
+    import os
+
+    return {"item": item, "pid": os.getpid()}
+
+
+async def stamper(parameters: dict[str, Any], context: Any) -> Any:
+    """A Map item that calls the ``stamp`` tool once, after a pause that spreads the items
+    over the workers."""
+    time.sleep(float(parameters.get("seconds", 0)))
+    return await context.call_tool("stamp", {"item": parameters["item"]})
+
+
 def register(registry: AgentRegistry) -> None:
     registry.register("Upper", upper)
     registry.register("Slow", slow)
     registry.register("Flaky", flaky)
     registry.register("HandOut.waitForTaskToken", hand_out)
     registry.register("Probe", probe)
+    registry.register("Stamper", stamper)
+    registry.register_tool(stamp)

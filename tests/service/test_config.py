@@ -107,7 +107,14 @@ def test_serve_check_prints_the_settings_and_exits_0(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert (shown["port"], shown["store"]) == (8123, f"sqlite:///{tmp_path}/a.db")
-    assert shown["agentNames"] == ["Flaky", "HandOut.waitForTaskToken", "Probe", "Slow", "Upper"]
+    assert shown["agentNames"] == [
+        "Flaky",
+        "HandOut.waitForTaskToken",
+        "Probe",
+        "Slow",
+        "Stamper",
+        "Upper",
+    ]
 
 
 def test_serve_check_exits_2_listing_the_problems() -> None:

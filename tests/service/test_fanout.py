@@ -63,6 +63,42 @@ BOTH = {
 }
 
 
+STAMPED = {
+    "StartAt": "Each",
+    "States": {
+        "Each": {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "MaxConcurrency": 3,
+            "ItemSelector": {"item.$": "$$.Map.Item.Value", "seconds": 0.4},
+            "ItemProcessor": {
+                "StartAt": "Stamp",
+                "States": {
+                    "Stamp": {
+                        "Type": "Task",
+                        "Agent": "Stamper",
+                        "Tools": {
+                            "Allowed": ["stamp"],
+                            "RateLimits": {"stamp": {"MaxPerMinute": 3, "OnExceed": "fail"}},
+                        },
+                        "Catch": [
+                            {
+                                "ErrorEquals": ["States.RateLimitExceeded"],
+                                "ResultPath": None,
+                                "Next": "Refused",
+                            }
+                        ],
+                        "End": True,
+                    },
+                    "Refused": {"Type": "Pass", "Result": "refused", "End": True},
+                },
+            },
+            "End": True,
+        },
+    },
+}
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Cluster]:
     made = Cluster(tmp_path_factory.mktemp("fanout"), redis_url)
@@ -90,7 +126,7 @@ def client(cluster: Cluster) -> Iterator[httpx2.Client]:
     server = cluster.add_server()
     for _ in range(3):  # room for three items at once: MaxConcurrency 2 must hold
         cluster.add_worker()
-    for name, document in (("each", EACH), ("both", BOTH)):
+    for name, document in (("each", EACH), ("both", BOTH), ("stamped", STAMPED)):
         registered = server.post(
             "/v1/workflows",
             json={"name": name, "definition": document},
@@ -227,3 +263,18 @@ def test_parallel_branches_run_in_two_processes_at_once(
     records = notes(log)
     assert most_at_once(records) == 2, cluster.logs()  # one at a time per worker
     assert len({r["pid"] for r in records}) == 2
+
+
+def test_a_tool_rate_limit_holds_across_workers(cluster: Cluster, client: httpx2.Client) -> None:
+    """Items on three workers share one count in Redis (the service shares the registry's
+    rate limits through its broker): three stamps a minute in all, not three per process."""
+    given = {"items": [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+    execution_id = run_on_workers(client, cluster, given, "stamped")
+    done = finished(client, cluster, execution_id)
+    assert done["status"] == "SUCCEEDED", done
+    stamped = [result for result in done["output"] if result != "refused"]
+    assert len(stamped) == 3, done["output"]
+    assert done["output"].count("refused") == 6
+    events = history(client, cluster, execution_id)
+    ran_on = {e["details"]["index"] for e in events if e["type"] == "MapIterationStarted"}
+    assert ran_on == set(range(9))

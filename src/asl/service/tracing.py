@@ -129,10 +129,12 @@ def _nanos(event: dict[str, Any]) -> int:
 
 
 def traced_registry(registry: AgentRegistry) -> AgentRegistry:
-    """The same agents, each call inside an ``invoke_agent`` span."""
+    """The same agents, each call inside an ``invoke_agent`` span, and the same tools
+    (and their rate-limit counters)."""
     traced = AgentRegistry()
     for name in registry:
         traced.register(name, _traced_agent(name, registry))
+    traced.tools = registry.tools
     return traced
 
 
