@@ -30,17 +30,21 @@ RECOVERY_INTERVAL = 0.5
 
 
 class Cluster:
-    def __init__(self, folder: Path, redis_url: str) -> None:
+    def __init__(self, folder: Path, redis_url: str, **settings: object) -> None:
+        """Settings given override the defaults below (``worker_concurrency=1``, ...)."""
         self.folder = folder
-        self.env = service_env(
-            store=redis_url,
-            broker=redis_url,
-            queue=f"q{uuid.uuid4().hex[:8]}",
-            lease_seconds=LEASE_SECONDS,
-            recovery_interval_seconds=RECOVERY_INTERVAL,
-            worker_concurrency=4,
-        )
-        self.keys = make_keys(redis_url)
+        queue = f"q{uuid.uuid4().hex[:8]}"
+        store = f"{redis_url}?prefix={queue}"  # each cluster its own workflows and keys
+        defaults: dict[str, object] = {
+            "store": store,
+            "broker": redis_url,
+            "queue": queue,
+            "lease_seconds": LEASE_SECONDS,
+            "recovery_interval_seconds": RECOVERY_INTERVAL,
+            "worker_concurrency": 4,
+        }
+        self.env = service_env(**{**defaults, **settings})
+        self.keys = make_keys(store)
         self.servers: list[tuple[Process, str]] = []
         self.workers: list[Process] = []
 

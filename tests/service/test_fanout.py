@@ -14,7 +14,7 @@ import pytest
 
 from asl import AgentRegistry, WorkflowEngine
 from tests.service.agents import register
-from tests.service.support import bearer, service_env
+from tests.service.support import bearer
 from tests.service.test_cluster import Cluster, describe
 from tests.service.test_timers import finished, history
 
@@ -101,15 +101,9 @@ STAMPED = {
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Cluster]:
-    made = Cluster(tmp_path_factory.mktemp("fanout"), redis_url)
+    made = Cluster(tmp_path_factory.mktemp("fanout"), redis_url, worker_concurrency=1)
     made.env = {
         **made.env,
-        **service_env(worker_concurrency=1),
-        "ASL_STORE": redis_url,
-        "ASL_BROKER": redis_url,
-        "ASL_QUEUE": made.env["ASL_QUEUE"],
-        "ASL_LEASE_SECONDS": made.env["ASL_LEASE_SECONDS"],
-        "ASL_RECOVERY_INTERVAL_SECONDS": made.env["ASL_RECOVERY_INTERVAL_SECONDS"],
         # A worker takes no message it has no free slot for (no read-ahead): an item
         # waits in Redis for the first free worker, and two items that run at once
         # run in two processes.

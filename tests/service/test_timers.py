@@ -14,7 +14,7 @@ import pytest
 from asl import AgentRegistry, WorkflowEngine
 from asl.runtime.clock import ManualClock
 from tests.service.agents import register
-from tests.service.support import WORKFLOW_THREE, bearer, service_env
+from tests.service.support import WORKFLOW_THREE, bearer
 from tests.service.test_cluster import Cluster, describe
 
 NAP = {
@@ -49,16 +49,12 @@ DOWN = {
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Cluster]:
-    made = Cluster(tmp_path_factory.mktemp("timers"), redis_url)
-    made.env = {
-        **made.env,
-        **service_env(worker_concurrency=1, timer_threshold_seconds=1),
-        "ASL_STORE": redis_url,
-        "ASL_BROKER": redis_url,
-        "ASL_QUEUE": made.env["ASL_QUEUE"],
-        "ASL_LEASE_SECONDS": made.env["ASL_LEASE_SECONDS"],
-        "ASL_RECOVERY_INTERVAL_SECONDS": made.env["ASL_RECOVERY_INTERVAL_SECONDS"],
-    }
+    made = Cluster(
+        tmp_path_factory.mktemp("timers"),
+        redis_url,
+        worker_concurrency=1,
+        timer_threshold_seconds=1,
+    )
     try:
         yield made
     finally:
