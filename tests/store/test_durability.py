@@ -120,3 +120,28 @@ def test_sqlite_uses_write_ahead_logging(tmp_path: Path) -> None:
     ]
     assert pragmas == ["wal", 1]
     store._db.close()
+
+
+def test_threads_opening_one_new_sqlite_file_at_once_all_succeed(tmp_path: Path) -> None:
+    """Switching a new file to WAL is refused at once while another connection holds a
+    shared lock; the store waits for it as a write does (it used to fail now and then)."""
+    import threading
+
+    problems: list[str] = []
+    for attempt in range(30):
+        path = tmp_path / f"store{attempt}.db"
+        start = threading.Barrier(8)
+
+        def open_it(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                SQLiteStore(path)._db.close()
+            except StoreError as error:
+                problems.append(error.cause)
+
+        threads = [threading.Thread(target=open_it) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert problems == []

@@ -96,6 +96,25 @@ CREATE TABLE memory (
 """
 
 
+def wal_mode(connection: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting for other processes as a write does.
+
+    Switching a new file takes an exclusive lock, and SQLite answers "database is
+    locked" at once, without its busy handler, while another connection (processes
+    opening the same new file together) holds a shared one: retried here up to
+    ``BUSY_TIMEOUT_MS``.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def prepare(connection: sqlite3.Connection, where: str) -> None:
     """Create the tables in a new file; refuse a newer engine's file, upgrade an older one's.
 
@@ -133,7 +152,7 @@ class SQLiteConnection:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            wal_mode(self._db)
             self._db.execute("PRAGMA synchronous = NORMAL")
             prepare(self._db, str(self.path))
         except (sqlite3.Error, OSError) as exc:
