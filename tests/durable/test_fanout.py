@@ -145,7 +145,8 @@ def test_a_failing_item_fails_the_map_as_in_process() -> None:
         "PassStateExited",
         "ExecutionSucceeded",
     ]
-    assert sorted(e["type"] for e in result.trace) == sorted(e["type"] for e in expected.trace)
+    # Not compared with the in-process history: there the third item runs beside the
+    # second and may or may not finish before the failure stops the Map.
 
 
 def test_tolerated_failures_give_error_objects_and_beyond_them_the_map_fails() -> None:
