@@ -13,18 +13,10 @@ import pytest
 
 from asl import AgentRegistry, WorkflowEngine
 from asl.runtime.clock import ManualClock
+from tests.durable.test_timers import WAIT
 from tests.service.agents import register
 from tests.service.support import WORKFLOW_THREE, bearer
 from tests.service.test_cluster import Cluster, describe
-
-NAP = {
-    "StartAt": "Before",
-    "States": {
-        "Before": {"Type": "Pass", "Result": {"n": 1}, "Next": "Nap"},
-        "Nap": {"Type": "Wait", "Seconds": 3, "Next": "After"},
-        "After": {"Type": "Pass", "Parameters": {"n.$": "$.n", "woke": True}, "End": True},
-    },
-}
 
 DOWN = {
     "StartAt": "Call",
@@ -66,7 +58,7 @@ def client(cluster: Cluster) -> Iterator[httpx2.Client]:
     server = cluster.add_server()
     cluster.add_worker()
     admin = bearer(cluster.keys["admin"])
-    for name, document in (("nap", NAP), ("three", WORKFLOW_THREE), ("down", DOWN)):
+    for name, document in (("nap", WAIT), ("three", WORKFLOW_THREE), ("down", DOWN)):
         registered = server.post(
             "/v1/workflows", json={"name": name, "definition": document}, headers=admin
         )
@@ -133,7 +125,7 @@ def test_a_long_wait_frees_the_only_worker_slot(cluster: Cluster, client: httpx2
     done = finished(client, cluster, napping)
     assert (done["status"], done["output"]) == ("SUCCEEDED", {"n": 1, "woke": True})
     events = history(client, cluster, napping)
-    assert [(e["id"], e["type"], e.get("state")) for e in events] == in_process(NAP)
+    assert [(e["id"], e["type"], e.get("state")) for e in events] == in_process(WAIT)
     assert seconds_between(events, "WaitStateEntered", "WaitStateExited") >= 3.0
 
 
@@ -172,5 +164,5 @@ def test_a_wait_outlives_the_worker_that_suspended_it(
     done = finished(client, cluster, execution_id)
     assert (done["status"], done["output"]) == ("SUCCEEDED", {"n": 1, "woke": True})
     events = history(client, cluster, execution_id)
-    assert [(e["id"], e["type"], e.get("state")) for e in events] == in_process(NAP)
+    assert [(e["id"], e["type"], e.get("state")) for e in events] == in_process(WAIT)
     assert seconds_between(events, "WaitStateEntered", "WaitStateExited") >= 3.0
