@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry.trace import use_span
 
@@ -31,8 +31,6 @@ from asl.service import logs, tracing
 from asl.service.metrics import observe_run
 from asl.service.workflows import load_document
 from asl.store import (
-    ExecutionRecord,
-    MemoryEntry,
     Store,
     StoreConflictError,
     StoreError,
@@ -88,19 +86,14 @@ class Runner:
             await self.notify(execution_id)
 
     async def _run(self, execution_id: str, decision: Any) -> WorkflowResult | None:
-        loaded, meta = await asyncio.gather(  # two reads, one wait
-            self.store.load_execution(execution_id),
-            self.store.get_memory(EXECUTIONS, execution_id),
-            return_exceptions=True,
-        )
-        if isinstance(loaded, UnknownExecutionError):
+        try:
+            record, meta = await asyncio.gather(  # two reads, one wait
+                self.store.load_execution(execution_id),
+                self.store.get_memory(EXECUTIONS, execution_id),
+            )
+        except UnknownExecutionError:
             logger.warning("no such execution in the store")
             return None
-        for failed in (loaded, meta):
-            if isinstance(failed, BaseException):
-                raise failed
-        record = cast(ExecutionRecord, loaded)
-        meta = cast(MemoryEntry | None, meta)
         about = meta.value if meta is not None and isinstance(meta.value, dict) else {}
         workflow = str(about.get("workflow") or "StateMachine")
         engine = await self._engine(record.definition_hash, workflow)
